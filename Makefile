@@ -1,0 +1,45 @@
+# Apex: `make run` serves the app with demo data; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+
+# Local development defaults; production sets these in its environment.
+export DEBUG ?= 1
+
+.PHONY: run test lint format check backup restore
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data
+	@echo "Serving Apex on http://127.0.0.1:8000 (demo login: demo / apex-demo-2026)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+test: $(STAMP)
+	env -u DATABASE_URL $(PY) -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(PY) -m pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true but TEST_DATABASE_URL is not set: the PostgreSQL run is required." >&2; exit 1; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(STAMP)
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run

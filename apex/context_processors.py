@@ -1,0 +1,6 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def features(request: HttpRequest) -> dict:
+    return {"ENABLE_PUBLIC_PROFILES": settings.ENABLE_PUBLIC_PROFILES}

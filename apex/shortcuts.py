@@ -1,0 +1,33 @@
+"""Rendering helpers shared by every app."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict | None = None, *, partial: str, status: int = 200
+) -> HttpResponse:
+    """One view per page: htmx asks for ``template#partial``, others get the page.
+
+    The answer differs by the HX-Request header, so caches are told so.
+    """
+    name = f"{template}#{partial}" if getattr(request, "htmx", False) else template
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def safe_next(request: HttpRequest, default: str = "/") -> str:
+    """The ``next`` parameter when it points inside this site, else ``default``."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def redirect_next(request: HttpRequest, default: str = "/") -> HttpResponse:
+    return redirect(safe_next(request, default))

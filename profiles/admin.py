@@ -1,0 +1,92 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
+
+from profiles import services
+from profiles.models import RacerProfile, Sponsor, Team, User
+
+
+class RacerInline(admin.TabularInline):
+    model = RacerProfile
+    fields = ["name", "is_default", "transponder", "team"]
+    readonly_fields = ["is_default"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "racer_count", "is_staff", "date_joined"]
+    inlines = [RacerInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_racer_count=Count("racers"))
+
+    @admin.display(description="Racers", ordering="_racer_count")
+    def racer_count(self, obj: User) -> int:
+        return obj._racer_count
+
+
+class SponsorInline(admin.TabularInline):
+    model = Sponsor
+    extra = 1
+
+
+@admin.register(RacerProfile)
+class RacerProfileAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "is_default", "team", "transponder", "vehicle_count", "created_at"]
+    list_filter = ["is_default", "team", "created_at"]
+    search_fields = ["name", "email", "transponder", "owner__username", "owner__email"]
+    list_select_related = ["owner", "team"]
+    autocomplete_fields = ["owner", "team"]
+    readonly_fields = ["is_default", "created_at", "updated_at"]
+    inlines = [SponsorInline]
+    actions = ["make_default"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_vehicle_count()
+
+    @admin.display(description="Vehicles", ordering="vehicle_count")
+    def vehicle_count(self, obj: RacerProfile) -> int:
+        return obj.vehicle_count
+
+    @admin.action(description="Make default (for its owner)")
+    def make_default(self, request, queryset) -> None:
+        chosen: dict[int, RacerProfile] = {}
+        for racer in queryset.select_related("owner").order_by("owner_id", "-id"):
+            chosen.setdefault(racer.owner_id, racer)
+        for racer in chosen.values():
+            services.set_default_profile(racer.owner, racer.pk)
+        skipped = queryset.count() - len(chosen)
+        self.message_user(request, f"{len(chosen)} racer(s) made default.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} racer(s) skipped: an owner can have only one default, so the newest selected won.",
+                messages.WARNING,
+            )
+
+
+@admin.register(Sponsor)
+class SponsorAdmin(admin.ModelAdmin):
+    list_display = ["name", "racer", "racer_owner"]
+    search_fields = ["name", "racer__name", "racer__owner__username"]
+    list_select_related = ["racer__owner"]
+    autocomplete_fields = ["racer"]
+
+    @admin.display(description="Owner", ordering="racer__owner__username")
+    def racer_owner(self, obj: Sponsor) -> str:
+        return obj.racer.owner.username
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "member_count", "created_at"]
+    search_fields = ["name", "members__name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_member_count=Count("members"))
+
+    @admin.display(description="Members", ordering="_member_count")
+    def member_count(self, obj: Team) -> int:
+        return obj._member_count

@@ -1,0 +1,26 @@
+"""Demo data for ``make run``: the demo account and its racers."""
+
+from profiles import services
+from profiles.models import RacerProfile, Team, User
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "apex-demo-2026"  # noqa: S105 - the published demo login
+
+
+def load_demo(stdout=None) -> User:
+    user, created = User.objects.get_or_create(
+        username=DEMO_USERNAME,
+        defaults={"email": "demo@apex.local", "first_name": "Demo", "last_name": "Racer"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    team, _ = Team.objects.get_or_create(name="Apex Works")
+    for name, fields in [
+        ("Alex Demo", {"transponder": "1234567", "email": "alex@apex.local", "team": team}),
+        ("Sam Demo", {"transponder": "7654321", "instagram": "@sam_rc"}),
+    ]:
+        if not RacerProfile.objects.owned_by(user).filter(name=name).exists():
+            racer = services.create_profile(user, name, **fields)
+            racer.sponsors.get_or_create(name="Apex Hobbies")
+    return user

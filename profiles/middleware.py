@@ -1,0 +1,31 @@
+from django.utils.functional import SimpleLazyObject
+
+from profiles import services
+from profiles.models import RacerProfile
+from profiles.session import ACTIVE_RACER_KEY, activate_racer
+
+
+def _active_racer(request) -> RacerProfile | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    racer_id = request.session.get(ACTIVE_RACER_KEY)
+    if racer_id is not None:
+        racer = RacerProfile.objects.owned_by(user).filter(pk=racer_id).first()
+        if racer is not None:
+            return racer
+    # No racer chosen yet in this session, or it was deleted: the default loads.
+    racer = services.get_or_create_default_profile(user)
+    activate_racer(request, racer)
+    return racer
+
+
+class ActiveRacerMiddleware:
+    """Sets ``request.racer`` (lazily) to the session's active racer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.racer = SimpleLazyObject(lambda: _active_racer(request))
+        return self.get_response(request)

@@ -1,0 +1,245 @@
+import pytest
+from django.urls import reverse
+
+from profiles import services
+from profiles.models import RacerProfile, Sponsor
+from profiles.session import ACTIVE_RACER_KEY
+from racing.models import Vehicle
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def racers(user):
+    # Whether or not the owner has logged in yet, "Alex" is the default.
+    a = services.get_or_create_default_profile(user)
+    a.name = "Alex"
+    a.save()
+    b = services.create_profile(user, "Sam")
+    return a, b
+
+
+# --- anonymous -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name,method",
+    [
+        ("racer_list", "get"),
+        ("racer_create", "get"),
+        ("racer_detail", "get"),
+        ("racer_edit", "get"),
+        ("racer_delete", "get"),
+        ("racer_delete", "post"),
+        ("racer_switch", "post"),
+        ("racer_set_default", "post"),
+    ],
+)
+def test_anonymous_is_sent_to_login(client, racers, name, method):
+    args = [] if name in ("racer_list", "racer_create") else [racers[0].pk]
+    url = reverse(name, args=args)
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+# --- another user ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name,method",
+    [
+        ("racer_detail", "get"),
+        ("racer_edit", "get"),
+        ("racer_edit", "post"),
+        ("racer_delete", "get"),
+        ("racer_delete", "post"),
+        ("racer_switch", "post"),
+        ("racer_set_default", "post"),
+    ],
+)
+def test_other_user_gets_404_and_changes_nothing(other_client, racers, name, method):
+    before = list(RacerProfile.objects.values_list("pk", "name", "is_default"))
+    response = getattr(other_client, method)(reverse(name, args=[racers[1].pk]), {"name": "Hacked"})
+    assert response.status_code == 404
+    assert list(
+        RacerProfile.objects.values_list("pk", "name", "is_default").filter(owner=racers[0].owner)
+    ) == [row for row in before if row[0] in {racers[0].pk, racers[1].pk}]
+
+
+def test_other_users_racers_are_not_listed(other_client, racers):
+    response = other_client.get(reverse("racer_list"))
+    assert response.status_code == 200
+    assert "Alex" not in response.content.decode()
+    # The intruder got their own Default Racer on first request.
+    assert "Default Racer" in response.content.decode()
+
+
+# --- owner -----------------------------------------------------------------
+
+
+def test_login_loads_the_default_racer(client, user, racers):
+    services.set_default_profile(user, racers[1].pk)
+    client.force_login(user)
+    assert client.session[ACTIVE_RACER_KEY] == racers[1].pk
+    response = client.get(reverse("home"))
+    assert response.context["request"].racer == racers[1]
+
+
+def test_new_user_gets_default_racer_on_first_login(client, user):
+    client.force_login(user)
+    racer = RacerProfile.objects.get(owner=user)
+    assert racer.name == "Default Racer" and racer.is_default
+    assert client.session[ACTIVE_RACER_KEY] == racer.pk
+
+
+def test_signup_creates_default_racer_and_logs_in(client, db):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "username": "newbie",
+            "email": "newbie@example.com",
+            "password1": "gearbox-Oil-77",
+            "password2": "gearbox-Oil-77",
+        },
+    )
+    assert response.status_code == 302
+    racer = RacerProfile.objects.get(owner__username="newbie")
+    assert racer.name == "Default Racer" and racer.is_default
+    page = client.get(reverse("home")).content.decode()
+    assert "Default Racer" in page
+
+
+def test_every_page_shows_the_switcher_with_stars_and_vehicle_counts(owner_client, racers):
+    Vehicle.objects.create(racer=racers[1], brand="Xray", model="XB4")
+    page = owner_client.get(reverse("home")).content.decode()
+    assert 'id="racer-switcher"' in page
+    assert "Sam" in page and "1 vehicle" in page and "0 vehicles" in page
+    assert "★" in page and "Make Sam the default racer" in page
+
+
+def test_switch_is_a_plain_post_and_redirect(owner_client, racers):
+    owner_client.get(reverse("home"))
+    response = owner_client.post(reverse("racer_switch", args=[racers[1].pk]), {"next": "/racers/"})
+    assert response.status_code == 302 and response["Location"] == "/racers/"
+    assert owner_client.session[ACTIVE_RACER_KEY] == racers[1].pk
+
+
+def test_switch_with_htmx_redirects_the_page(owner_client, racers):
+    response = owner_client.post(
+        reverse("racer_switch", args=[racers[1].pk]), {"next": "/racers/"}, headers=HX
+    )
+    assert response.status_code == 200 and response["HX-Redirect"] == "/racers/"
+    assert owner_client.session[ACTIVE_RACER_KEY] == racers[1].pk
+
+
+def test_switch_refuses_offsite_next(owner_client, racers):
+    response = owner_client.post(
+        reverse("racer_switch", args=[racers[1].pk]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("home")
+
+
+def test_switch_clears_only_racer_session_keys(owner_client, racers):
+    session = owner_client.session
+    session["racing:compare"] = [1, 2]
+    session["unrelated"] = "kept"
+    session.save()
+    owner_client.post(reverse("racer_switch", args=[racers[1].pk]))
+    session = owner_client.session
+    assert "racing:compare" not in session
+    assert session["unrelated"] == "kept"
+
+
+def test_star_sets_default_plain_and_htmx(owner_client, user, racers):
+    response = owner_client.post(reverse("racer_set_default", args=[racers[1].pk]), {"next": "/"})
+    assert response.status_code == 302
+    assert services.get_default_profile(user) == racers[1]
+    response = owner_client.post(reverse("racer_set_default", args=[racers[0].pk]), headers=HX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<details class="switcher"') and "<html" not in body
+    assert "HX-Request" in response["Vary"]
+    assert services.get_default_profile(user) == racers[0]
+
+
+def test_new_racer_inline_from_switcher(owner_client, user, racers):
+    response = owner_client.post(reverse("racer_create"), {"name": "Kid", "from_switcher": "1"}, headers=HX)
+    assert response.status_code == 200 and "Kid" in response.content.decode()
+    assert RacerProfile.objects.filter(owner=user, name="Kid", is_default=False).exists()
+    response = owner_client.post(reverse("racer_create"), {"name": "  ", "from_switcher": "1"}, headers=HX)
+    assert (
+        "This field is required" in response.content.decode()
+        or "Give the racer a name" in response.content.decode()
+    )
+
+
+def test_create_racer_full_form(owner_client, user):
+    response = owner_client.post(reverse("racer_create"), {"name": "Teammate", "email": "bad"})
+    assert response.status_code == 200 and "Enter a valid email address" in response.content.decode()
+    response = owner_client.post(reverse("racer_create"), {"name": "Teammate", "email": "t@example.com"})
+    racer = RacerProfile.objects.get(owner=user, name="Teammate")
+    assert response.status_code == 302 and response["Location"] == racer.get_absolute_url()
+
+
+def test_edit_racer_with_sponsors(owner_client, racers):
+    racer = racers[0]
+    data = {
+        "name": "Alex R",
+        "email": "",
+        "facebook": "",
+        "instagram": "@alex",
+        "transponder": "99",
+        "team": "",
+        "sponsors-TOTAL_FORMS": "2",
+        "sponsors-INITIAL_FORMS": "0",
+        "sponsors-MIN_NUM_FORMS": "0",
+        "sponsors-MAX_NUM_FORMS": "50",
+        "sponsors-0-name": "Tamiya",
+        "sponsors-1-name": "",
+    }
+    response = owner_client.post(reverse("racer_edit", args=[racer.pk]), data)
+    assert response.status_code == 302
+    racer.refresh_from_db()
+    assert racer.name == "Alex R" and racer.transponder == "99"
+    assert list(Sponsor.objects.filter(racer=racer).values_list("name", flat=True)) == ["Tamiya"]
+
+
+def test_delete_asks_then_deletes_and_promotes(owner_client, user, racers):
+    page = owner_client.get(reverse("racer_delete", args=[racers[0].pk]))
+    assert page.status_code == 200 and "cannot be undone" in page.content.decode()
+    fragment = owner_client.get(reverse("racer_delete", args=[racers[0].pk]), headers=HX)
+    assert "<html" not in fragment.content.decode()
+    response = owner_client.post(reverse("racer_delete", args=[racers[0].pk]))
+    assert response.status_code == 302
+    assert list(RacerProfile.objects.filter(owner=user).values_list("name", "is_default")) == [("Sam", True)]
+
+
+def test_racer_list_fragment_for_htmx(owner_client, racers):
+    full = owner_client.get(reverse("racer_list"))
+    fragment = owner_client.get(reverse("racer_list"), headers=HX)
+    assert "<html" in full.content.decode()
+    assert "<html" not in fragment.content.decode() and "Sam" in fragment.content.decode()
+
+
+def test_racer_list_query_count_is_constant(owner_client, user, django_assert_max_num_queries):
+    for i in range(30):
+        r = services.create_profile(user, f"Racer {i}")
+        Vehicle.objects.create(racer=r, brand="B", model=f"M{i}")
+    owner_client.get(reverse("racer_list"))
+    with django_assert_max_num_queries(8):
+        response = owner_client.get(reverse("racer_list"))
+    assert response.content.decode().count("Switch to") >= 29
+
+
+def test_switching_racer_and_back_keeps_saved_work(owner_client, racers):
+    Vehicle.objects.create(racer=racers[0], brand="Associated", model="B7")
+    owner_client.post(reverse("racer_switch", args=[racers[1].pk]))
+    owner_client.post(reverse("racer_switch", args=[racers[0].pk]))
+    page = owner_client.get(reverse("racer_detail", args=[racers[0].pk])).content.decode()
+    assert "Associated B7" in page
+
+
+def test_methods_not_allowed(owner_client, racers):
+    assert owner_client.get(reverse("racer_switch", args=[racers[0].pk])).status_code == 405
+    assert owner_client.put(reverse("racer_list")).status_code == 405

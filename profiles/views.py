@@ -1,0 +1,128 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from apex.http import AuthenticatedHttpRequest
+from apex.shortcuts import redirect_next, render_page, safe_next
+from profiles import services
+from profiles.forms import NewRacerForm, RacerForm, SponsorFormSet
+from profiles.models import RacerProfile
+from profiles.session import activate_racer
+
+
+def _get_own_racer(request: AuthenticatedHttpRequest, pk: int) -> RacerProfile:
+    """The racer if it belongs to the logged-in user, else 404."""
+    try:
+        return RacerProfile.objects.owned_by(request.user).get(pk=pk)
+    except RacerProfile.DoesNotExist:
+        raise Http404("No such racer.") from None
+
+
+def _switcher(request: AuthenticatedHttpRequest, **extra) -> HttpResponse:
+    response = render(request, "base.html#switcher", extra)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+@login_required
+def racer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    racers = services.list_profiles(request.user).select_related("team")
+    return render_page(request, "profiles/racer_list.html", {"racers": racers}, partial="racers")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def racer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.POST.get("from_switcher"):
+        form = NewRacerForm(request.POST)
+        if form.is_valid():
+            racer = services.create_profile(request.user, form.cleaned_data["name"])
+            if request.htmx:
+                return _switcher(request, switcher_created=racer)
+            messages.success(request, f"Added racer {racer.name}.")
+            return redirect_next(request, reverse("racer_list"))
+        error = "; ".join(form.errors.get("name", ["Check the name."]))
+        if request.htmx:
+            return _switcher(request, switcher_error=error)
+        messages.error(request, f"Racer not added: {error}")
+        return redirect_next(request, reverse("racer_list"))
+
+    form = RacerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        racer = services.create_profile(request.user, data.pop("name"), **data)
+        messages.success(request, f"Added racer {racer.name}. Add sponsors on the edit page.")
+        return redirect(racer)
+    return render(request, "profiles/racer_form.html", {"form": form, "creating": True})
+
+
+@require_GET
+@login_required
+def racer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    racer = _get_own_racer(request, pk)
+    return render(
+        request,
+        "profiles/racer_detail.html",
+        {"racer": racer, "sponsors": racer.sponsors.all(), "vehicles": racer.vehicles.all()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def racer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    racer = _get_own_racer(request, pk)
+    form = RacerForm(request.POST or None, instance=racer)
+    sponsors = SponsorFormSet(request.POST or None, instance=racer, prefix="sponsors")
+    if request.method == "POST" and form.is_valid() and sponsors.is_valid():
+        with transaction.atomic():
+            form.save()
+            sponsors.save()
+        messages.success(request, f"Saved {racer.name}.")
+        return redirect(racer)
+    return render(request, "profiles/racer_form.html", {"form": form, "sponsors": sponsors, "racer": racer})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def racer_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    racer = _get_own_racer(request, pk)
+    if request.method == "POST":
+        successor = services.delete_profile(request.user, racer.pk)
+        messages.success(request, f"Deleted racer {racer.name} and everything recorded for them.")
+        if successor is not None:
+            messages.info(request, f"{successor.name} is now your default racer.")
+        if request.session.get("active_racer_id") == racer.pk:
+            activate_racer(request, services.get_or_create_default_profile(request.user))
+        return redirect("racer_list")
+    return render_page(request, "profiles/racer_confirm_delete.html", {"racer": racer}, partial="dialog")
+
+
+@require_POST
+@login_required
+def racer_switch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    racer = _get_own_racer(request, pk)
+    activate_racer(request, racer)
+    target = safe_next(request, reverse("home"))
+    if request.htmx:
+        # The whole page shows the racer's data: load it afresh.
+        return HttpResponseClientRedirect(target)
+    messages.success(request, f"Switched to {racer.name}.")
+    return redirect(target)
+
+
+@require_POST
+@login_required
+def racer_set_default(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    racer = _get_own_racer(request, pk)
+    services.set_default_profile(request.user, racer.pk)
+    if request.htmx:
+        return _switcher(request)
+    messages.success(request, f"{racer.name} is now your default racer; it loads when you log in.")
+    return redirect_next(request, reverse("racer_list"))

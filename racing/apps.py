@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RacingConfig(AppConfig):
+    name = "racing"
+    verbose_name = "Garage and setups"

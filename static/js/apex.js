@@ -1,0 +1,70 @@
+// Apex's small helpers. Served from static (no inline scripts, for the CSP).
+(function () {
+  "use strict";
+
+  // Forms marked data-dirty-guard remember unsaved edits.
+  function dirtyForms() {
+    return Array.prototype.filter.call(
+      document.querySelectorAll("form[data-dirty-guard]"),
+      function (form) { return form.dataset.dirty === "1"; }
+    );
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-dirty-guard]");
+    if (form) { form.dataset.dirty = "1"; }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches("form[data-dirty-guard]")) { form.dataset.dirty = "0"; }
+  }, true);
+
+  // Switching racer from a page with unsaved edits asks first.
+  function confirmLeave(event) {
+    var form = event.target.closest && event.target.closest("form[data-switch-form]");
+    if (!form || dirtyForms().length === 0) { return; }
+    if (!window.confirm("You have unsaved changes on this page. Switch racer and discard them?")) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    } else {
+      dirtyForms().forEach(function (f) { f.dataset.dirty = "0"; });
+    }
+  }
+  document.addEventListener("submit", confirmLeave, true);
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-switch-form]");
+    if (form && dirtyForms().length > 0 &&
+        !window.confirm("You have unsaved changes on this page. Switch racer and discard them?")) {
+      event.preventDefault();
+    }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirtyForms().length > 0) { event.preventDefault(); event.returnValue = ""; }
+  });
+
+  // Escape closes the racer switcher and returns focus to it.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll("details[data-switcher][open]").forEach(function (details) {
+      details.open = false;
+      var summary = details.querySelector("summary");
+      if (summary) { summary.focus(); }
+    });
+  });
+
+  // Buttons with data-confirm ask before a destructive action (htmx or plain).
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
+
+  // Keep the switcher open after an htmx swap replaced it (star / new racer).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var details = event.detail.target;
+    if (details && details.matches && details.matches("details[data-switcher]")) {
+      details.open = true;
+      var input = details.querySelector("input[name=name]");
+      if (input && document.activeElement === document.body) { input.focus(); }
+    }
+  });
+})();
