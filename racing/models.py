@@ -1,7 +1,26 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from profiles.models import RacerProfile
+from racing.setup_params import PARAMS, values_of
+
+
+def _setup_values_model():
+    """An abstract model with the 24 setup parameters as fields and range checks."""
+    attrs = {p.field: p.model_field() for p in PARAMS}
+    attrs["__module__"] = __name__
+    attrs["Meta"] = type(
+        "Meta",
+        (),
+        {"abstract": True, "constraints": [c for p in PARAMS if (c := p.check_constraint()) is not None]},
+    )
+    attrs["setup_values"] = lambda self: values_of(self)
+    return type("SetupValues", (models.Model,), attrs)
+
+
+SetupValues = _setup_values_model()
 
 
 class Vehicle(models.Model):
@@ -29,3 +48,175 @@ class Vehicle(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("vehicle_detail", args=[self.pk])
+
+
+class BaselineVersion(SetupValues):
+    """One saved version of a vehicle's shop-master baseline.
+
+    The current baseline is the highest-numbered version; saving never
+    overwrites, it adds a version. (vehicle, number) is unique, so two saves
+    based on the same version cannot both land.
+    """
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="baseline_versions")
+    number = models.PositiveIntegerField()
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(SetupValues.Meta):
+        ordering = ["vehicle", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            *SetupValues.Meta.constraints,
+            models.UniqueConstraint(fields=["vehicle", "number"], name="unique_baseline_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle} baseline v{self.number}"
+
+
+class LibrarySetupQuerySet(models.QuerySet):
+    pass
+
+
+class LibrarySetup(SetupValues):
+    """A community setup: anyone can browse; the author or staff edit."""
+
+    track = models.CharField(max_length=120)
+    brand = models.CharField(max_length=60)
+    vehicle = models.CharField(max_length=100)
+    condition = models.CharField(max_length=60, blank=True)
+    date = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=200, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="library_setups",
+    )
+    # A fingerprint of the imported legacy row, so re-imports add nothing.
+    import_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LibrarySetupQuerySet.as_manager()
+
+    class Meta(SetupValues.Meta):
+        ordering = ["-date", "-id"]
+        constraints = [
+            *SetupValues.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["added_by", "import_key"],
+                condition=~Q(import_key=""),
+                name="unique_library_import_row",
+            ),
+        ]
+        indexes = [models.Index(fields=["track", "brand", "vehicle"], name="library_track_brand_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.brand} {self.vehicle} @ {self.track}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("library_detail", args=[self.pk])
+
+
+class RaceDay(SetupValues):
+    """A day at the track: its setup starts as a copy of the vehicle's baseline."""
+
+    OPEN, CLOSED = "open", "closed"
+    STATUS_CHOICES = [(OPEN, "Open"), (CLOSED, "Closed")]
+
+    racer = models.ForeignKey(RacerProfile, on_delete=models.CASCADE, related_name="race_days")
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="race_days")
+    based_on = models.ForeignKey(
+        BaselineVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="race_days"
+    )
+    track = models.CharField(max_length=120)
+    date = models.DateField()
+    surface = models.CharField(max_length=60, blank=True)
+    grip = models.CharField(max_length=60, blank=True)
+    temperature = models.DecimalField(
+        "Temperature (°C)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    weather = models.CharField(max_length=60, blank=True)
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(SetupValues.Meta):
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["racer", "status", "-date"], name="raceday_racer_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.track} {self.date:%Y-%m-%d} ({self.vehicle})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("raceday_detail", args=[self.pk])
+
+
+class RaceDayChange(models.Model):
+    PLANNED, TRIED, KEPT, REVERTED = "planned", "tried", "kept", "reverted"
+    STATUS_CHOICES = [(PLANNED, "Planned"), (TRIED, "Tried"), (KEPT, "Kept"), (REVERTED, "Reverted")]
+
+    race_day = models.ForeignKey(RaceDay, on_delete=models.CASCADE, related_name="changes")
+    parameter = models.CharField(max_length=10, choices=[(p.field, p.label) for p in PARAMS])
+    old_value = models.CharField(max_length=60, blank=True)
+    new_value = models.CharField(max_length=60, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PLANNED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_parameter_display()}: {self.old_value} → {self.new_value}"
+
+
+class RaceDayRound(models.Model):
+    PRACTICE, QUALIFIER, MAIN = "practice", "qualifier", "main"
+    KIND_CHOICES = [(PRACTICE, "Practice"), (QUALIFIER, "Qualifier"), (MAIN, "Main")]
+
+    race_day = models.ForeignKey(RaceDay, on_delete=models.CASCADE, related_name="rounds")
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
+    note = models.TextField(blank=True)
+    result = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.result}" if self.result else self.get_kind_display()
+
+
+class TrackLog(models.Model):
+    racer = models.ForeignKey(RacerProfile, on_delete=models.CASCADE, related_name="track_logs")
+    timestamp = models.DateTimeField()
+    track = models.CharField(max_length=120)
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="track_logs"
+    )
+    event = models.CharField(max_length=120, blank=True)
+    note = models.TextField(blank=True)
+    race_day = models.ForeignKey(
+        RaceDay, on_delete=models.SET_NULL, null=True, blank=True, related_name="track_logs"
+    )
+    # A fingerprint of the imported legacy row, so re-imports add nothing.
+    import_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["racer", "-timestamp"], name="tracklog_racer_time_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["racer", "import_key"], condition=~Q(import_key=""), name="unique_tracklog_import_row"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.track}"

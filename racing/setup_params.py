@@ -1,0 +1,153 @@
+"""The 24 setup parameters, defined once.
+
+This table drives the model fields, the forms (grouped, with units and range
+errors), the admin, the legacy CSV import/export and the diffs. Blank means
+"not set" everywhere: NULL for numbers, "" for text.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+INT, DECIMAL, TEXT = "int", "decimal", "text"
+
+GROUPS = [
+    ("diffs", "Diffs"),
+    ("shocks", "Shocks"),
+    ("geometry", "Geometry"),
+    ("tyres", "Tyres"),
+    ("engine", "Engine"),
+]
+
+
+@dataclass(frozen=True)
+class SetupParam:
+    code: str  # the legacy CSV column
+    label: str
+    kind: str  # INT, DECIMAL or TEXT
+    group: str
+    unit: str = ""
+    min: Decimal | int | None = None
+    max: Decimal | int | None = None
+    max_length: int = 40
+
+    @property
+    def field(self) -> str:
+        """The model and form field name."""
+        return self.code.lower()
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind != TEXT
+
+    def model_field(self) -> models.Field:
+        help_text = self.range_text()
+        if self.kind == TEXT:
+            return models.CharField(self.label, max_length=self.max_length, blank=True, default="")
+        validators = [MinValueValidator(self.min), MaxValueValidator(self.max)]
+        if self.kind == INT:
+            return models.IntegerField(
+                self.label, null=True, blank=True, validators=validators, help_text=help_text
+            )
+        return models.DecimalField(
+            self.label,
+            max_digits=6,
+            decimal_places=2,
+            null=True,
+            blank=True,
+            validators=validators,
+            help_text=help_text,
+        )
+
+    def range_text(self) -> str:
+        if self.kind == TEXT:
+            return f"up to {self.max_length} characters"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.min:,} – {self.max:,}{unit}"
+
+    def check_constraint(self) -> models.CheckConstraint | None:
+        if self.kind == TEXT:
+            return None
+        return models.CheckConstraint(
+            condition=Q(**{f"{self.field}__isnull": True})
+            | Q(**{f"{self.field}__gte": self.min, f"{self.field}__lte": self.max}),
+            name=f"%(app_label)s_%(class)s_{self.field}_range",
+            violation_error_message=f"{self.label} must be {self.range_text()}.",
+        )
+
+    def format(self, value) -> str:
+        """A value as a person reads it ("" when not set)."""
+        if value is None or value == "":
+            return ""
+        if self.kind == DECIMAL:
+            value = Decimal(value).normalize()
+            text = format(value, "f")
+            return text
+        return str(value)
+
+
+D = Decimal
+PARAMS: tuple[SetupParam, ...] = (
+    SetupParam("DF", "Front diff oil", INT, "diffs", "cSt", 100, 1_000_000),
+    SetupParam("DC", "Centre diff oil", INT, "diffs", "cSt", 100, 1_000_000),
+    SetupParam("DR", "Rear diff oil", INT, "diffs", "cSt", 100, 1_000_000),
+    SetupParam("SO_F", "Front shock oil", INT, "shocks", "cSt", 50, 5_000),
+    SetupParam("SO_R", "Rear shock oil", INT, "shocks", "cSt", 50, 5_000),
+    SetupParam("SP_F", "Front spring", TEXT, "shocks"),
+    SetupParam("SP_R", "Rear spring", TEXT, "shocks"),
+    SetupParam("SB_F", "Front sway bar", DECIMAL, "geometry", "mm", D("0"), D("5")),
+    SetupParam("SB_R", "Rear sway bar", DECIMAL, "geometry", "mm", D("0"), D("5")),
+    SetupParam("P_F", "Front shock piston", TEXT, "shocks"),
+    SetupParam("P_R", "Rear shock piston", TEXT, "shocks"),
+    SetupParam("Toe_O", "Front toe-out", DECIMAL, "geometry", "°", D("-5"), D("5")),
+    SetupParam("RH_F", "Front ride height", DECIMAL, "geometry", "mm", D("10"), D("60")),
+    SetupParam("RH_R", "Rear ride height", DECIMAL, "geometry", "mm", D("10"), D("60")),
+    SetupParam("C_F", "Front camber", DECIMAL, "geometry", "°", D("-6"), D("3")),
+    SetupParam("C_R", "Rear camber", DECIMAL, "geometry", "°", D("-6"), D("3")),
+    SetupParam("ST_F", "Front shock tower hole", INT, "shocks", "", 1, 10),
+    SetupParam("ST_R", "Rear shock tower hole", INT, "shocks", "", 1, 10),
+    SetupParam("Tread", "Tyre tread", TEXT, "tyres"),
+    SetupParam("Compound", "Tyre compound", TEXT, "tyres"),
+    SetupParam("Venturi", "Carburettor venturi", DECIMAL, "engine", "mm", D("4"), D("12")),
+    SetupParam("Pipe", "Exhaust pipe", TEXT, "engine"),
+    SetupParam("Clutch", "Clutch shoes / springs", TEXT, "engine", max_length=60),
+    SetupParam("Bell", "Clutch bell", INT, "engine", "teeth", 10, 20),
+)
+assert len(PARAMS) == 24
+
+BY_CODE = {p.code: p for p in PARAMS}
+BY_FIELD = {p.field: p for p in PARAMS}
+FIELD_NAMES = [p.field for p in PARAMS]
+CSV_COLUMNS = [p.code for p in PARAMS]
+
+
+def grouped() -> list[tuple[str, str, list[SetupParam]]]:
+    return [(key, label, [p for p in PARAMS if p.group == key]) for key, label in GROUPS]
+
+
+def values_of(obj) -> dict[str, object]:
+    """The 24 values of any setup-bearing object, keyed by field name."""
+    return {p.field: getattr(obj, p.field) for p in PARAMS}
+
+
+def diff(old: dict, new: dict) -> list[tuple[SetupParam, object, object]]:
+    """Only the parameters whose value differs: (param, old, new)."""
+    changes = []
+    for p in PARAMS:
+        a, b = old.get(p.field), new.get(p.field)
+        if _norm(p, a) != _norm(p, b):
+            changes.append((p, a, b))
+    return changes
+
+
+def _norm(param: SetupParam, value):
+    if value is None or value == "":
+        return None
+    if param.kind == DECIMAL:
+        return Decimal(value).normalize()
+    if param.kind == INT:
+        return int(value)
+    return str(value)
