@@ -1,0 +1,302 @@
+"""Sim profiles: a driver's identity on one simulator, public unless made private.
+
+A profile exists on its own (imported from results, added by a driver) and is
+linked to at most one user, who may prove they own it with a verification
+code.
+"""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+# Path segments that the public URLs use for their own pages, so no simulator
+# may take them as its slug.
+RESERVED_SIMULATOR_SLUGS = {"search", "events"}
+
+# A platform's own id becomes one URL path segment: no slashes, no spaces.
+IDENTIFIER_RE = r"^[^/\s]+$"
+identifier_validator = RegexValidator(
+    IDENTIFIER_RE, "Use the simulator's ID for the driver, without spaces or slashes."
+)
+
+VERIFICATION_CODE_TTL = dt.timedelta(hours=48)
+
+
+class ProfileAlreadyLinked(Exception):
+    """Someone else linked the profile first."""
+
+
+class Simulator(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=50, unique=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("simulator_profiles", args=[self.slug])
+
+
+class SimProfileQuerySet(models.QuerySet):
+    def public(self) -> "SimProfileQuerySet":
+        return self.filter(is_public=True)
+
+    def visible_to(self, user) -> "SimProfileQuerySet":
+        """Public profiles, plus the user's own private ones."""
+        if user is not None and user.is_authenticated:
+            return self.filter(Q(is_public=True) | Q(linked_user=user))
+        return self.public()
+
+    def linked_to(self, user) -> "SimProfileQuerySet":
+        return self.filter(linked_user=user)
+
+    def unlinked(self) -> "SimProfileQuerySet":
+        return self.filter(linked_user__isnull=True)
+
+    def for_simulator(self, simulator: "Simulator | None") -> "SimProfileQuerySet":
+        return self.filter(simulator=simulator) if simulator is not None else self
+
+    def search(self, q: str) -> "SimProfileQuerySet":
+        """Every word of ``q`` must match the name, the identifier or the linked user's names.
+
+        Kept as one chainable method so the search can later move to trigram
+        indexes without touching the views.
+        """
+        for term in q.split()[:8]:
+            self = self.filter(
+                Q(profile_name__icontains=term)
+                | Q(profile_identifier__icontains=term)
+                | Q(linked_user__username__icontains=term)
+                | Q(linked_user__first_name__icontains=term)
+                | Q(linked_user__last_name__icontains=term)
+            )
+        return self
+
+    def newest_activity_first(self) -> "SimProfileQuerySet":
+        return self.order_by("-updated_at", "-id")
+
+    def for_listing(self) -> "SimProfileQuerySet":
+        return self.select_related("simulator", "linked_user")
+
+
+class SimProfile(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    simulator = models.ForeignKey(Simulator, on_delete=models.PROTECT, related_name="profiles")
+    profile_identifier = models.CharField(
+        "identifier",
+        max_length=100,
+        blank=True,
+        default="",
+        validators=[identifier_validator],
+        help_text="The simulator platform's own ID for the driver.",
+    )
+    profile_name = models.CharField("name", max_length=100)
+    profile_data = models.JSONField(default=dict, blank=True)
+    is_public = models.BooleanField(default=True, db_index=True)
+    is_verified = models.BooleanField(default=False)
+    linked_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sim_profiles",
+    )
+    linked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SimProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = "sim profile"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["simulator", "profile_identifier"],
+                name="unique_identifier_per_simulator",
+                violation_error_message="A profile with this identifier already exists on this simulator.",
+            ),
+        ]
+        indexes = [
+            # Browse pages walk public profiles newest activity first (keyset).
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=Q(is_public=True),
+                name="sim_profile_public_recent_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_name} ({self.simulator_id and self.simulator.name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sim_profile_detail", args=[self.simulator.slug, self.profile_identifier])
+
+    def can_user_link(self, user) -> bool:
+        return bool(user is not None and user.is_authenticated and self.linked_user_id is None)
+
+    def link_to_user(self, user, verified: bool = False) -> None:
+        """Claim the profile for ``user``; exactly once.
+
+        One conditional UPDATE: of two users claiming at the same moment, the
+        database lets only one of them find ``linked_user IS NULL``.
+        """
+        now = timezone.now()
+        claimed = SimProfile.objects.filter(pk=self.pk, linked_user__isnull=True).update(
+            linked_user=user, linked_at=now, is_verified=verified, updated_at=now
+        )
+        if not claimed:
+            raise ProfileAlreadyLinked("This profile is already linked to an account.")
+        self.linked_user, self.linked_at, self.is_verified, self.updated_at = user, now, verified, now
+
+    def unlink_from_user(self) -> bool:
+        """Drop the link and the verification that came with it. False if it was not linked."""
+        if self.linked_user_id is None:
+            return False
+        now = timezone.now()
+        done = SimProfile.objects.filter(pk=self.pk, linked_user_id=self.linked_user_id).update(
+            linked_user=None, linked_at=None, is_verified=False, updated_at=now
+        )
+        self.linked_user, self.linked_at, self.is_verified, self.updated_at = None, None, False, now
+        return bool(done)
+
+
+class VerificationRequestQuerySet(models.QuerySet):
+    def pending(self) -> "VerificationRequestQuerySet":
+        return self.filter(status=VerificationRequest.Status.PENDING)
+
+    def live(self) -> "VerificationRequestQuerySet":
+        return self.pending().filter(expires_at__gt=timezone.now())
+
+
+class VerificationRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        CANCELLED = "cancelled", "Cancelled"
+
+    profile = models.ForeignKey(SimProfile, on_delete=models.CASCADE, related_name="verification_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sim_verification_requests"
+    )
+    code = models.CharField(max_length=20, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = VerificationRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile"],
+                condition=Q(status="pending"),
+                name="one_pending_verification_per_profile",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} for {self.profile_id} ({self.status})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class AuditEntry(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", "Added"
+        LINK = "link", "Linked"
+        UNLINK = "unlink", "Unlinked"
+        VISIBILITY = "visibility", "Visibility changed"
+        VERIFICATION_REQUESTED = "verification_requested", "Verification requested"
+        VERIFICATION_APPROVED = "verification_approved", "Verification approved"
+        VERIFICATION_REJECTED = "verification_rejected", "Verification rejected"
+
+    action = models.CharField(max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The log outlives the profile: keep the row, and a label that says what it was.
+    profile = models.ForeignKey(
+        SimProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    profile_label = models.CharField(max_length=250, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=250, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.profile_label}"
+
+
+class Event(models.Model):
+    simulator = models.ForeignKey(Simulator, on_delete=models.PROTECT, related_name="events")
+    name = models.CharField(max_length=150)
+    source = models.CharField(max_length=100, blank=True, help_text="Where the results came from.")
+    start_time = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-start_time", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["simulator", "name"], name="unique_event_name_per_simulator"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("sim_event_detail", args=[self.pk])
+
+
+class EventResult(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="results")
+    # Results are history: a profile that raced is made private, not deleted.
+    sim_profile = models.ForeignKey(SimProfile, on_delete=models.PROTECT, related_name="results")
+    position = models.PositiveIntegerField()
+    laps = models.PositiveIntegerField(default=0)
+    best_lap_ms = models.PositiveIntegerField("best lap (ms)", null=True, blank=True)
+    points = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "sim_profile"], name="one_result_per_profile_per_event"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="result_position_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"P{self.position} {self.sim_profile_id} in {self.event_id}"
+
+    @property
+    def best_lap_display(self) -> str:
+        if self.best_lap_ms is None:
+            return "—"
+        minutes, ms = divmod(self.best_lap_ms, 60_000)
+        return f"{minutes}:{ms // 1000:02d}.{ms % 1000:03d}"
