@@ -1,0 +1,69 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from profiles.models import User
+from racing import legacy_csv
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a folder of legacy CSV files (racer_profiles.csv, car_configs.csv, master_library.csv, "
+        "track_logs.csv) into one user's account. Rows already imported are counted as already present, "
+        "so running it again adds nothing. Rejected rows are listed with file, line and reason in a "
+        "report folder (summary.csv + rejects-<file>.csv); the exit status is 1 when any row was "
+        "rejected. Each file is imported in its own transaction. Default racer: the row marked "
+        "Default=yes becomes the default only when the account has no default racer yet; an existing "
+        "default is never taken away. With no row marked, the usual rule picks one "
+        '("Default Racer" by name, else the oldest racer). Track-log timestamps are read as local '
+        "time in the TIME_ZONE setting. Existing racers keep their details; missing sponsors and "
+        "vehicles are added."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", type=Path, help="Folder holding the four CSV files.")
+        parser.add_argument("--owner", required=True, help="Username of the account to import into.")
+        parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
+        parser.add_argument(
+            "--report-dir",
+            type=Path,
+            help="Where to write the report (default: FOLDER/import-report-<timestamp>).",
+        )
+
+    def handle(self, *args, folder: Path, owner: str, dry_run: bool, report_dir: Path | None, **options):
+        try:
+            user = User.objects.get(username=owner)
+        except User.DoesNotExist:
+            raise CommandError(f"No user with username {owner!r}.") from None
+        try:
+            legacy_csv.check_folder(folder)
+            report_dir = report_dir or _new_report_dir(folder)
+            result = legacy_csv.import_folder(folder, user, dry_run=dry_run)
+        except legacy_csv.LegacyCsvError as exc:
+            raise CommandError(f"Nothing imported: {exc}") from None
+        try:
+            legacy_csv.write_report(result, report_dir)
+        except OSError as exc:
+            raise CommandError(f"Imported, but the report could not be written: {exc}") from None
+
+        for f in result.files:
+            for reject in f.rejects:
+                self.stdout.write(f"{f.name}:{reject.line}: {reject.reason}")
+            for warning in f.warnings:
+                self.stdout.write(self.style.WARNING(warning))
+        self.stdout.write(
+            ("Dry run, nothing written.\n" if dry_run else "") + legacy_csv.format_summary(result)
+        )
+        self.stdout.write(f"Report: {report_dir}")
+        if result.rejected:
+            raise CommandError(f"{result.rejected} row(s) rejected; see {report_dir}.", returncode=1)
+
+
+def _new_report_dir(folder: Path) -> Path:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    candidate, n = folder / f"import-report-{stamp}", 1
+    while candidate.exists():
+        n += 1
+        candidate = folder / f"import-report-{stamp}-{n}"
+    return candidate
