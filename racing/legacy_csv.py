@@ -31,8 +31,8 @@ import io
 import re
 import sys
 import zipfile
-from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -49,7 +49,7 @@ from profiles.models import RacerProfile, Sponsor, User
 from profiles.services import get_or_create_default_profile
 from racing.models import BaselineVersion, LibrarySetup, TrackLog, Vehicle
 from racing.services import StaleBaseline, baseline_save
-from racing.setup_params import CSV_COLUMNS, DECIMAL, INT, PARAMS, SetupParam
+from racing.setup_params import CSV_COLUMNS, INT, PARAMS, SetupParam
 
 RACERS, BASELINES, LIBRARY, TRACK_LOGS = (
     "racer_profiles.csv",
@@ -626,7 +626,10 @@ def format_summary(result: ImportResult) -> str:
     rows = summary_rows(result)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [
-        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
         for row in rows
     ]
     return "\n".join(lines)
