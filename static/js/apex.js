@@ -59,8 +59,10 @@
   }, true);
 
   // Keep the switcher open after an htmx swap replaced it (star / new racer).
+  // The swap is outerHTML: event.detail.target is the old, detached panel and
+  // the event fires on its replacement.
   document.addEventListener("htmx:afterSwap", function (event) {
-    var details = event.detail.target;
+    var details = event.target;
     if (details && details.matches && details.matches("details[data-switcher]")) {
       details.open = true;
       var input = details.querySelector("input[name=name]");

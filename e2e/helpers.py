@@ -1,0 +1,117 @@
+"""Steps that browser journeys share: sign up, log in, the racer switcher, checks.
+
+Import them in a journey: ``from e2e.helpers import login, open_switcher``.
+Every step waits for what the user would see, never for a fixed time.
+"""
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+PASSWORD = "Grid-Walk-2026!"
+
+# Every visible form field that a person fills in must be named for a screen
+# reader: a <label>, aria-label or aria-labelledby. Returns the ones that are not.
+_UNLABELLED_FIELDS_JS = """
+() => Array.from(document.querySelectorAll("input, select, textarea"))
+  .filter((el) => !["hidden", "submit", "button", "reset", "image"].includes((el.type || "").toLowerCase()))
+  .filter((el) => el.getClientRects().length > 0)
+  .filter((el) => {
+    const byLabel = Array.from(el.labels || []).some((l) => l.textContent.trim() !== "");
+    const byAria = (el.getAttribute("aria-label") || "").trim() !== "";
+    const byRef = (el.getAttribute("aria-labelledby") || "").split(/\\s+/).filter(Boolean)
+      .some((id) => { const n = document.getElementById(id); return n && n.textContent.trim() !== ""; });
+    return !(byLabel || byAria || byRef);
+  })
+  .map((el) => `${el.tagName.toLowerCase()}[name=${el.name || "?"}]#${el.id || "?"}`)
+"""
+
+
+def unlabelled_fields(page: Page) -> list[str]:
+    """The visible input/select/textarea elements on the page without a label."""
+    return page.evaluate(_UNLABELLED_FIELDS_JS)
+
+
+def assert_fields_labelled(page: Page) -> None:
+    missing = unlabelled_fields(page)
+    assert missing == [], f"{page.url}: form fields without a label: {missing}"
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    """A full-page PNG under test-artifacts/e2e/ (git-ignored), for a person to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def _label(text: str) -> re.Pattern:
+    """A field's label as Django writes it, with or without the trailing colon."""
+    return re.compile(rf"^\s*{re.escape(text)}:?\s*$")
+
+
+def signup(page: Page, username: str, password: str = PASSWORD, email: str | None = None) -> None:
+    page.goto("/accounts/signup/")
+    assert_fields_labelled(page)
+    page.get_by_label(_label("Username")).fill(username)
+    page.get_by_label(_label("Email")).fill(email or f"{username}@example.com")
+    page.get_by_label(_label("Password")).fill(password)
+    page.get_by_label(_label("Password (again)")).fill(password)
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def login(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Log in through the allauth form, as a person would."""
+    page.goto("/accounts/login/")
+    assert_fields_labelled(page)
+    page.get_by_label(_label("Login")).fill(username)
+    page.get_by_label(_label("Password")).fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def logout(page: Page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")).to_be_visible()
+
+
+def switcher(page: Page) -> Locator:
+    return page.locator("details[data-switcher]")
+
+
+def active_racer(page: Page) -> Locator:
+    """The racer name the switcher shows as active."""
+    return switcher(page).locator("[data-active-racer]")
+
+
+def open_switcher(page: Page) -> Locator:
+    panel = switcher(page)
+    if panel.get_attribute("open") is None:
+        panel.locator("summary").click()
+    expect(panel).to_have_attribute("open", "")
+    return panel
+
+
+def add_racer_from_switcher(page: Page, name: str) -> None:
+    panel = open_switcher(page)
+    panel.get_by_label("New racer").fill(name)
+    panel.get_by_role("button", name="Add").click()
+    expect(switcher(page).locator(".switch-to", has_text=name)).to_have_count(1)
+
+
+def switch_to(page: Page, name: str) -> None:
+    panel = open_switcher(page)
+    panel.locator(".switch-to", has_text=name).click()
+    expect(active_racer(page)).to_have_text(name)
+
+
+def star(page: Page, name: str) -> None:
+    panel = open_switcher(page)
+    panel.get_by_role("button", name=f"Make {name} the default racer").click()
+    expect(switcher(page).get_by_role("button", name=f"{name} is the default racer")).to_have_attribute(
+        "aria-pressed", "true"
+    )
