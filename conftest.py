@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from profiles.models import User
@@ -29,6 +30,14 @@ def make_user(username: str | None = None, password: str = "pw-for-tests-123", *
     username = username or f"user{next(_counter)}"
     fields.setdefault("email", f"{username}@example.com")
     return User.objects.create_user(username=username, password=password, **fields)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters live in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

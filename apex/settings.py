@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,7 +60,40 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-apex-development-only"  # noqa: S105 - DEBUG only
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# The container's HEALTHCHECK calls /healthz on localhost; a Host header of
+# localhost cannot point a link or an e-mail anywhere an attacker controls.
+ALLOWED_HOSTS += [host for host in ("localhost", "127.0.0.1") if host not in ALLOWED_HOSTS]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# HTTPS. Production (DEBUG off) gets the strict defaults; `make run` (DEBUG
+# on) serves plain http, so there they default off. The proxy in front of
+# the app terminates TLS and must set (not pass through) X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container healthcheck speaks plain http
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# No inline scripts or styles anywhere (htmx runs with allowEval off and its
+# indicator styles in apex.css), so the policy needs no 'unsafe-*' source.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 
 # Feature switch: the public sim-profile directory.
 ENABLE_PUBLIC_PROFILES = env_bool("ENABLE_PUBLIC_PROFILES", True)
@@ -77,13 +111,17 @@ INSTALLED_APPS = [
     "template_partials",
     "allauth",
     "allauth.account",
+    "csp",
     "profiles",
     "racing",
     "sims",
 ]
 
 MIDDLEWARE = [
+    # First, so its log line times the whole stack and sees the final status.
+    "apex.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,6 +202,36 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_bool("ACCOUNT_EMAIL_VERIFICATION", False) and "mandatory" or "none"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
+# Brute-force protection. "login_failed" locks an account (key) and an IP out
+# after 5 wrong passwords in 5 minutes; the counters live in the cache.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "5/5m/ip,5/5m/key",
+    "signup": "20/h/ip",
+}
+# Behind a proxy every request comes from the proxy's address: count the
+# proxies you run so the client's own address is rate-limited.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+
+
+def _cache_from_url(url: str) -> dict:
+    scheme, _, rest = url.partition("://")
+    backends = {
+        "locmem": "django.core.cache.backends.locmem.LocMemCache",
+        "db": "django.core.cache.backends.db.DatabaseCache",
+        "redis": "django.core.cache.backends.redis.RedisCache",
+    }
+    if scheme not in backends or (scheme == "db" and not rest):
+        raise ImproperlyConfigured(f"CACHE_URL must be locmem://, db://<table> or redis://...; got {url!r}.")
+    location = url if scheme == "redis" else rest
+    return {"BACKEND": backends[scheme], "LOCATION": location or "apex"}
+
+
+# Rate-limit counters. Per process by default; with several workers set
+# CACHE_URL to a shared cache (e.g. a database cache: db://apex_cache after
+# `manage.py createcachetable apex_cache`, or redis://host:6379/0 where
+# Django's Redis backend is installed).
+CACHES = {"default": _cache_from_url(os.environ.get("CACHE_URL", "locmem://apex"))}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Apex <noreply@apex.local>")
@@ -194,4 +262,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # One JSON line per request (apex.middleware); the message is the JSON,
+    # so log shippers can parse it as is.
+    "loggers": {"apex.request": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")}},
 }

@@ -1,7 +1,54 @@
+import logging
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.html import escape
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from apex.http import HtmxHttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HtmxHttpRequest):
     return render(request, "home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for the container healthcheck and load balancer.
+
+    Open to anyone, touches neither the session nor the user, and asks the
+    database one trivial question.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any failure to reach the database means "unhealthy"
+        logger.exception("healthz: database check failed")
+        return JsonResponse({"status": "error", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, showing the request id a user can quote.
+
+    Rendered without the request so no context processor runs: the database
+    may be what failed. If even the template fails, a plain page still
+    carries the id.
+    """
+    request_id = getattr(request, "request_id", "")
+    try:
+        body = loader.render_to_string("500.html", {"request_id": request_id})
+    except Exception:
+        logger.exception("500 page failed to render")
+        body = (
+            "<!DOCTYPE html><title>Server error</title><h1>Something went wrong</h1>"
+            f"<p>Reference: <code>{escape(request_id)}</code></p>"
+        )
+    return HttpResponseServerError(body)
