@@ -1,0 +1,42 @@
+"""Demo rows for ``make run``: simulators, drivers, one event, and a linked profile."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from profiles.models import User
+from sims import services
+from sims.models import SimProfile, Simulator
+from sims.services import ResultRow
+
+SIMULATORS = [("iRacing", "iracing"), ("Assetto Corsa Competizione", "acc"), ("rFactor 2", "rfactor2")]
+DRIVERS = [
+    # identifier, name, position, laps, best lap (ms), points
+    ("100001", "Alex Demo", 1, 24, 92_345, Decimal("25")),
+    ("100002", "Jordan Apex", 2, 24, 92_811, Decimal("18")),
+    ("100003", "Casey Late-Brake", 3, 24, 93_102, Decimal("15")),
+    ("100004", "Robin Slipstream", 4, 23, 93_640, Decimal("12")),
+]
+
+
+def load_demo(user: User) -> None:
+    sims = {}
+    for name, slug in SIMULATORS:
+        sims[slug], _ = Simulator.objects.get_or_create(slug=slug, defaults={"name": name})
+    rows = [ResultRow(i, *driver) for i, driver in enumerate(DRIVERS, start=2)]
+    services.results_import(
+        simulator=sims["iracing"],
+        event_name="Apex Demo Cup · Round 1",
+        rows=rows,
+        source="demo",
+        start_time=timezone.now() - dt.timedelta(days=3),
+    )
+    SimProfile.objects.get_or_create(
+        simulator=sims["acc"], profile_identifier="S76561198000000001", defaults={"profile_name": "Alex Demo"}
+    )
+    mine = SimProfile.objects.select_related("simulator").get(
+        simulator=sims["iracing"], profile_identifier="100001"
+    )
+    if mine.linked_user_id is None:
+        services.sim_profile_link(profile=mine, user=user, ip=None)

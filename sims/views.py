@@ -1,0 +1,276 @@
+from functools import wraps
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from apex.shortcuts import render_page
+from sims import services
+from sims.forms import ClaimSearchForm, DirectorySearchForm, SimProfileAddForm, VisibilityForm
+from sims.models import Event, ProfileAlreadyLinked, SimProfile, Simulator, VerificationRequest
+from sims.pagination import keyset_page
+
+CLAIM_SEARCH_LIMIT = 20
+LEGACY_PREFIX = "/users/sim-profiles/"
+CURRENT_PREFIX = "/users/profile/sim-profiles/"
+
+
+def _ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a
+    # trusted proxy rewrites it.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _get_own_sim_profile(request: AuthenticatedHttpRequest, pk: UUID) -> SimProfile:
+    """The sim profile if it is linked to the logged-in user, else 404."""
+    try:
+        return SimProfile.objects.linked_to(request.user).select_related("simulator").get(pk=pk)
+    except SimProfile.DoesNotExist:
+        raise Http404("No such sim profile of yours.") from None
+
+
+def public_directory(view):
+    """The public pages exist only while ENABLE_PUBLIC_PROFILES is on (read per request)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.ENABLE_PUBLIC_PROFILES:
+            raise Http404("The driver directory is switched off.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- Public directory -------------------------------------------------------
+
+
+def _directory(
+    request: HtmxHttpRequest, *, simulator: Simulator | None, searching: bool, title: str
+) -> HttpResponse:
+    form = DirectorySearchForm(request.GET or None, initial={"sim": simulator})
+    filters = form.cleaned_or_empty()
+    simulator = simulator or filters.get("sim")
+    q = filters.get("q", "") if searching else ""
+    profiles = SimProfile.objects.public().for_simulator(simulator).for_listing()
+    if q:
+        profiles = profiles.search(q)
+    page = keyset_page(profiles, request.GET, keep={"q": q, "sim": simulator.slug if simulator else ""})
+    context = {
+        "form": form,
+        "page": page,
+        "profiles": page.items,
+        "simulator": simulator,
+        "simulators": Simulator.objects.filter(is_active=True),
+        "q": q,
+        "searching": searching,
+        "title": title,
+    }
+    return render_page(request, "sims/directory.html", context, partial="results")
+
+
+@require_GET
+@public_directory
+def sim_profile_browse(request: HtmxHttpRequest) -> HttpResponse:
+    return _directory(request, simulator=None, searching=False, title="Driver profiles")
+
+
+@require_GET
+@public_directory
+def sim_profile_search(request: HtmxHttpRequest) -> HttpResponse:
+    return _directory(request, simulator=None, searching=True, title="Search drivers")
+
+
+@require_GET
+@public_directory
+def simulator_profiles(request: HtmxHttpRequest, simulator_slug: str) -> HttpResponse:
+    simulator = get_object_or_404(Simulator, slug=simulator_slug)
+    return _directory(request, simulator=simulator, searching=False, title=f"{simulator.name} drivers")
+
+
+@require_GET
+def sim_profile_detail(
+    request: HtmxHttpRequest, simulator_slug: str, profile_identifier: str
+) -> HttpResponse:
+    profile = get_object_or_404(
+        SimProfile.objects.select_related("simulator", "linked_user"),
+        simulator__slug=simulator_slug,
+        profile_identifier=profile_identifier,
+    )
+    is_owner = request.user.is_authenticated and profile.linked_user_id == request.user.pk
+    # Private profiles, and the whole directory when it is switched off, are
+    # their linked user's alone.
+    if not is_owner and (not profile.is_public or not settings.ENABLE_PUBLIC_PROFILES):
+        raise Http404("No such driver profile.")
+    results = profile.results.select_related("event").order_by("-event__start_time", "-event_id")
+    pending = None
+    if is_owner:
+        pending = VerificationRequest.objects.live().filter(profile=profile).first()
+    context = {"profile": profile, "results": results, "is_owner": is_owner, "pending": pending}
+    return render_page(request, "sims/profile_detail.html", context, partial="results")
+
+
+@require_GET
+@public_directory
+def sim_event_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event.objects.select_related("simulator"), pk=pk)
+    results = event.results.select_related("sim_profile__simulator").order_by("position", "id")
+    return render_page(
+        request, "sims/event_detail.html", {"event": event, "results": results}, partial="results"
+    )
+
+
+# --- My sim profiles ----------------------------------------------------------
+
+
+def _my_profiles_page(request: AuthenticatedHttpRequest, **extra) -> HttpResponse:
+    profiles = (
+        SimProfile.objects.linked_to(request.user)
+        .select_related("simulator")
+        .order_by("simulator__name", "pk")
+    )
+    return render_page(request, "sims/my_profiles.html", {"profiles": profiles, **extra}, partial="profiles")
+
+
+@require_GET
+@login_required
+def my_sim_profiles(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _my_profiles_page(request)
+
+
+@require_GET
+@login_required
+def my_sim_profile_search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ClaimSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    results = []
+    if q:
+        results = list(
+            SimProfile.objects.public()
+            .unlinked()
+            .search(q)
+            .for_listing()
+            .order_by("profile_name", "pk")[:CLAIM_SEARCH_LIMIT]
+        )
+    context = {"form": form, "q": q, "results": results, "limit": CLAIM_SEARCH_LIMIT}
+    return render_page(request, "sims/claim_search.html", context, partial="results")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def sim_profile_link(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
+    profile = get_object_or_404(
+        SimProfile.objects.visible_to(request.user).select_related("simulator", "linked_user"), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            services.sim_profile_link(profile=profile, user=request.user, ip=_ip(request))
+        except ProfileAlreadyLinked:
+            profile.refresh_from_db(fields=["linked_user"])
+            if profile.linked_user_id == request.user.pk:
+                messages.info(request, f"{profile.profile_name} is already linked to your account.")
+            else:
+                messages.error(
+                    request,
+                    f"{profile.profile_name} is already linked to another account. "
+                    "If it is yours, contact us to have it checked.",
+                )
+            return redirect("my_sim_profiles")
+        messages.success(
+            request,
+            f"Linked {profile.profile_name} ({profile.simulator.name}) to your account. "
+            "Verify it to show the badge.",
+        )
+        return redirect("my_sim_profiles")
+    return render_page(request, "sims/link_confirm.html", {"profile": profile}, partial="dialog")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def sim_profile_unlink(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
+    profile = _get_own_sim_profile(request, pk)
+    if request.method == "POST":
+        try:
+            services.sim_profile_unlink(profile=profile, user=request.user, ip=_ip(request))
+        except services.NotLinkedToYou:
+            raise Http404("No such sim profile of yours.") from None
+        messages.success(request, f"Unlinked {profile.profile_name}. Its verification was removed.")
+        return redirect("my_sim_profiles")
+    return render_page(request, "sims/unlink_confirm.html", {"profile": profile}, partial="dialog")
+
+
+@require_POST
+@login_required
+def sim_profile_visibility(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
+    profile = _get_own_sim_profile(request, pk)
+    form = VisibilityForm(request.POST)
+    form.is_valid()  # a missing checkbox is False: a valid answer
+    is_public = form.cleaned_data.get("is_public", False)
+    services.sim_profile_set_visibility(
+        profile=profile, user=request.user, is_public=is_public, ip=_ip(request)
+    )
+    if is_public:
+        notice = f"{profile.profile_name} is public: anyone can find it."
+    else:
+        notice = f"{profile.profile_name} is private: only you can see it."
+    if request.htmx:
+        return _my_profiles_page(request, notice=notice)  # the list, refreshed in place
+    messages.success(request, notice)
+    return redirect("my_sim_profiles")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def sim_profile_verify(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
+    profile = _get_own_sim_profile(request, pk)
+    if request.method == "POST":
+        if profile.is_verified:
+            messages.info(request, f"{profile.profile_name} is already verified.")
+        else:
+            services.verification_request(profile=profile, user=request.user, ip=_ip(request))
+            messages.success(request, "Your code is ready. Put it in your profile on the simulator's site.")
+        return redirect("sim_profile_verify", pk=profile.pk)
+    pending = VerificationRequest.objects.live().filter(profile=profile).first()
+    return render_page(
+        request, "sims/verify.html", {"profile": profile, "pending": pending}, partial="verification"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def sim_profile_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = SimProfileAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        profile, created = services.sim_profile_add(
+            simulator=data["simulator"],
+            identifier=data["profile_identifier"],
+            name=data["profile_name"],
+            user=request.user,
+            ip=_ip(request),
+        )
+        if created:
+            messages.success(request, f"Added {profile.profile_name} and linked it to your account.")
+            return redirect("my_sim_profiles")
+        if profile.linked_user_id == request.user.pk:
+            messages.info(request, f"{profile.profile_name} is already yours.")
+            return redirect("my_sim_profiles")
+        if profile.linked_user_id is None and profile.is_public:
+            messages.info(request, "That driver is already in the directory: claim it here.")
+            return redirect("sim_profile_link", pk=profile.pk)
+        messages.error(request, "That driver is already in the directory and linked to another account.")
+        if profile.is_public and settings.ENABLE_PUBLIC_PROFILES:
+            return redirect(profile)
+        return redirect("my_sim_profiles")
+    return render_page(request, "sims/profile_add.html", {"form": form}, partial="form")
+
+
+@require_GET
+def legacy_redirect(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """``/users/sim-profiles/…`` moved under ``/users/profile/``: same rest, same query."""
+    full = request.get_full_path()
+    return HttpResponsePermanentRedirect(CURRENT_PREFIX + full[len(LEGACY_PREFIX) :])
