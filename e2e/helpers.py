@@ -62,6 +62,7 @@ def signup(page: Page, username: str, password: str = PASSWORD, email: str | Non
     page.get_by_label(_label("Password (again)")).fill(password)
     page.get_by_role("button", name="Sign Up").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    page.wait_for_load_state()  # apex.js is deferred; keyboard steps need it
 
 
 def login(page: Page, username: str, password: str = PASSWORD) -> None:
@@ -72,6 +73,7 @@ def login(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label(_label("Password")).fill(password)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    page.wait_for_load_state()  # apex.js is deferred; keyboard steps need it
 
 
 def logout(page: Page) -> None:

@@ -42,14 +42,22 @@
     if (dirtyForms().length > 0) { event.preventDefault(); event.returnValue = ""; }
   });
 
-  // Escape closes the racer switcher and returns focus to it.
+  // Escape closes the racer switcher and returns focus to it. With the
+  // switcher closed, Escape on a confirmation page (role=alertdialog) cancels
+  // it: it follows the dialog's cancel link (data-dialog-cancel, or the
+  // autofocused link, which every confirm page makes its Cancel).
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
-    document.querySelectorAll("details[data-switcher][open]").forEach(function (details) {
+    var open = document.querySelectorAll("details[data-switcher][open]");
+    open.forEach(function (details) {
       details.open = false;
       var summary = details.querySelector("summary");
       if (summary) { summary.focus(); }
     });
+    if (open.length > 0 || event.defaultPrevented) { return; }
+    var dialog = document.querySelector("[role=alertdialog]");
+    var cancel = dialog && dialog.querySelector("[data-dialog-cancel], a[autofocus]");
+    if (cancel) { cancel.click(); }
   });
 
   // Buttons with data-confirm ask before a destructive action (htmx or plain).
@@ -60,13 +68,24 @@
 
   // Keep the switcher open after an htmx swap replaced it (star / new racer).
   // The swap is outerHTML: event.detail.target is the old, detached panel and
-  // the event fires on its replacement.
+  // the event fires on its replacement. The replacement arrives closed, so
+  // htmx cannot put focus back inside it: the pressed control (by id) gets it
+  // here, else the new-racer name field.
+  var switcherFocusId = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.matches && target.matches("details[data-switcher]")) {
+      var active = document.activeElement;
+      switcherFocusId = active && active.id && target.contains(active) ? active.id : null;
+    }
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     var details = event.target;
     if (details && details.matches && details.matches("details[data-switcher]")) {
       details.open = true;
+      var again = switcherFocusId && document.getElementById(switcherFocusId);
       var input = details.querySelector("input[name=name]");
-      if (input && document.activeElement === document.body) { input.focus(); }
+      if (again) { again.focus(); } else if (input && document.activeElement === document.body) { input.focus(); }
     }
   });
 })();
