@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from profiles.models import RacerProfile
-from racing.setup_params import PARAMS, values_of
+from racing.setup_params import BY_FIELD, PARAMS, values_of
 
 
 def _setup_values_model():
@@ -23,6 +23,24 @@ def _setup_values_model():
 SetupValues = _setup_values_model()
 
 
+class VehicleQuerySet(models.QuerySet):
+    def owned_by(self, user) -> "VehicleQuerySet":
+        return self.filter(racer__owner=user)
+
+    def for_racer(self, racer) -> "VehicleQuerySet":
+        return self.filter(racer=racer)
+
+    def with_garage_summary(self) -> "VehicleQuerySet":
+        """Each vehicle with ``current_version`` and ``open_race_day_id`` (no extra queries)."""
+        open_days = RaceDay.objects.filter(vehicle=OuterRef("pk"), status=RaceDay.OPEN).order_by(
+            "-date", "-id"
+        )
+        return self.annotate(
+            current_version=Max("baseline_versions__number"),
+            open_race_day_id=Subquery(open_days.values("pk")[:1]),
+        )
+
+
 class Vehicle(models.Model):
     racer = models.ForeignKey(RacerProfile, on_delete=models.CASCADE, related_name="vehicles")
     brand = models.CharField(max_length=60)
@@ -31,6 +49,8 @@ class Vehicle(models.Model):
     transponder = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VehicleQuerySet.as_manager()
 
     class Meta:
         ordering = ["brand", "model", "nickname", "id"]
@@ -49,6 +69,14 @@ class Vehicle(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("vehicle_detail", args=[self.pk])
 
+    def current_baseline(self) -> "BaselineVersion | None":
+        return self.baseline_versions.order_by("-number").first()
+
+
+class BaselineVersionQuerySet(models.QuerySet):
+    def owned_by(self, user) -> "BaselineVersionQuerySet":
+        return self.filter(vehicle__racer__owner=user)
+
 
 class BaselineVersion(SetupValues):
     """One saved version of a vehicle's shop-master baseline.
@@ -63,20 +91,57 @@ class BaselineVersion(SetupValues):
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = BaselineVersionQuerySet.as_manager()
+
     class Meta(SetupValues.Meta):
         ordering = ["vehicle", "-number"]
         get_latest_by = "number"
+        verbose_name = "baseline version"
         constraints = [
             *SetupValues.Meta.constraints,
             models.UniqueConstraint(fields=["vehicle", "number"], name="unique_baseline_version_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="baseline_version_number_from_1"),
         ]
 
     def __str__(self) -> str:
         return f"{self.vehicle} baseline v{self.number}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("baseline_version_detail", args=[self.vehicle_id, self.number])
+
 
 class LibrarySetupQuerySet(models.QuerySet):
-    pass
+    """Reads for the public library.
+
+    ``search`` is a plain case-insensitive match so it runs on SQLite too; a
+    PostgreSQL trigram or full-text version can replace it behind the same name.
+    """
+
+    SEARCH_FIELDS = ("track", "brand", "vehicle", "condition", "source")
+
+    def search(self, q: str) -> "LibrarySetupQuerySet":
+        qs = self
+        for term in (q or "").split():
+            match = Q()
+            for field in self.SEARCH_FIELDS:
+                match |= Q(**{f"{field}__icontains": term})
+            qs = qs.filter(match)
+        return qs
+
+    def filtered(
+        self, *, track: str = "", brand: str = "", vehicle: str = "", condition: str = ""
+    ) -> "LibrarySetupQuerySet":
+        filters = {"track": track, "brand": brand, "vehicle": vehicle, "condition": condition}
+        return self.filter(**{f"{name}__iexact": value for name, value in filters.items() if value})
+
+    def editable_by(self, user) -> "LibrarySetupQuerySet":
+        if user.is_staff:
+            return self.all()
+        return self.filter(added_by=user) if user.is_authenticated else self.none()
+
+    def choices_for(self, field: str) -> list[str]:
+        """The distinct non-blank values of one filter field, for a select."""
+        return list(self.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct())
 
 
 class LibrarySetup(SetupValues):
@@ -120,6 +185,20 @@ class LibrarySetup(SetupValues):
     def get_absolute_url(self) -> str:
         return reverse("library_detail", args=[self.pk])
 
+    def can_edit(self, user) -> bool:
+        return user.is_authenticated and (user.is_staff or self.added_by_id == user.pk)
+
+
+class RaceDayQuerySet(models.QuerySet):
+    def owned_by(self, user) -> "RaceDayQuerySet":
+        return self.filter(racer__owner=user)
+
+    def for_racer(self, racer) -> "RaceDayQuerySet":
+        return self.filter(racer=racer)
+
+    def open(self) -> "RaceDayQuerySet":
+        return self.filter(status=RaceDay.OPEN)
+
 
 class RaceDay(SetupValues):
     """A day at the track: its setup starts as a copy of the vehicle's baseline."""
@@ -145,9 +224,30 @@ class RaceDay(SetupValues):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RaceDayQuerySet.as_manager()
+
     class Meta(SetupValues.Meta):
         ordering = ["-date", "-id"]
+        verbose_name = "race day"
         indexes = [models.Index(fields=["racer", "status", "-date"], name="raceday_racer_status_idx")]
+        constraints = [
+            *SetupValues.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["vehicle"],
+                condition=Q(status="open"),
+                name="one_open_race_day_per_vehicle",
+                violation_error_message="This vehicle already has an open race day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | Q(status="closed", closed_at__isnull=False),
+                name="raceday_closed_at_matches_status",
+            ),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.OPEN
 
     def __str__(self) -> str:
         return f"{self.track} {self.date:%Y-%m-%d} ({self.vehicle})"
@@ -171,9 +271,14 @@ class RaceDayChange(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = "race-day change"
 
     def __str__(self) -> str:
         return f"{self.get_parameter_display()}: {self.old_value} → {self.new_value}"
+
+    @property
+    def param(self):
+        return BY_FIELD[self.parameter]
 
 
 class RaceDayRound(models.Model):
@@ -188,9 +293,26 @@ class RaceDayRound(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = "race-day round"
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.result}" if self.result else self.get_kind_display()
+
+
+class TrackLogQuerySet(models.QuerySet):
+    def owned_by(self, user) -> "TrackLogQuerySet":
+        return self.filter(racer__owner=user)
+
+    def for_racer(self, racer) -> "TrackLogQuerySet":
+        return self.filter(racer=racer)
+
+    def filtered(self, *, track: str = "", vehicle: int | None = None) -> "TrackLogQuerySet":
+        qs = self
+        if track:
+            qs = qs.filter(track__iexact=track)
+        if vehicle:
+            qs = qs.filter(vehicle_id=vehicle)
+        return qs
 
 
 class TrackLog(models.Model):
@@ -209,8 +331,11 @@ class TrackLog(models.Model):
     import_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TrackLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-timestamp", "-id"]
+        verbose_name = "track log"
         indexes = [models.Index(fields=["racer", "-timestamp"], name="tracklog_racer_time_idx")]
         constraints = [
             models.UniqueConstraint(

@@ -8,6 +8,7 @@ errors), the admin, the legacy CSV import/export and the diffs. Blank means
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -77,6 +78,46 @@ class SetupParam:
             name=f"%(app_label)s_%(class)s_{self.field}_range",
             violation_error_message=f"{self.label} must be {self.range_text()}.",
         )
+
+    def form_field(self, *, required: bool = False) -> forms.Field:
+        """The form field: blank is "not set", range errors name the unit."""
+        if self.kind == TEXT:
+            return forms.CharField(
+                label=self.label, max_length=self.max_length, required=required, help_text=self.range_text()
+            )
+        out_of_range = f"{self.label} must be {self.range_text()}."
+        attrs = {"step": "1" if self.kind == INT else "0.01"}
+        # Phones show a digits-only pad for inputmode="numeric"/"decimal";
+        # that pad has no minus key, so signed parameters keep the plain
+        # number keyboard.
+        if self.min >= 0:
+            attrs["inputmode"] = "numeric" if self.kind == INT else "decimal"
+        messages = {"min_value": out_of_range, "max_value": out_of_range}
+        if self.kind == INT:
+            return forms.IntegerField(
+                label=self.label,
+                required=required,
+                min_value=self.min,
+                max_value=self.max,
+                help_text=self.range_text(),
+                error_messages={**messages, "invalid": f"{self.label} must be a whole number."},
+                widget=forms.NumberInput(attrs=attrs),
+            )
+        return forms.DecimalField(
+            label=self.label,
+            required=required,
+            min_value=self.min,
+            max_value=self.max,
+            max_digits=6,
+            decimal_places=2,
+            help_text=self.range_text(),
+            error_messages={**messages, "invalid": f"{self.label} must be a number."},
+            widget=forms.NumberInput(attrs=attrs),
+        )
+
+    def parse(self, text):
+        """A typed value from text ("" → not set); raises ``ValidationError``."""
+        return self.form_field().clean("" if text is None else str(text).strip())
 
     def format(self, value) -> str:
         """A value as a person reads it ("" when not set)."""
@@ -151,3 +192,8 @@ def _norm(param: SetupParam, value):
     if param.kind == INT:
         return int(value)
     return str(value)
+
+
+def admin_fieldsets() -> list[tuple[str, dict]]:
+    """The parameters as admin fieldsets, one per group."""
+    return [(label, {"fields": [p.field for p in params]}) for _key, label, params in grouped()]

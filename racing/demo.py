@@ -1,0 +1,99 @@
+"""Demo garage for ``make run``: vehicles, baselines, library setups, track logs.
+
+Safe to run again: every row is looked up before it is added.
+"""
+
+import datetime
+from decimal import Decimal as D
+
+from django.utils import timezone
+
+from profiles.models import RacerProfile, User
+from racing import services
+from racing.models import LibrarySetup, TrackLog, Vehicle
+
+_BASE = {
+    "df": 7000,
+    "dc": 10000,
+    "dr": 3000,
+    "so_f": 550,
+    "so_r": 450,
+    "sp_f": "Silver",
+    "sp_r": "Gold",
+    "sb_f": D("2.4"),
+    "sb_r": D("2.6"),
+    "p_f": "1.6x6",
+    "p_r": "1.6x6",
+    "toe_o": D("-1"),
+    "rh_f": D("27"),
+    "rh_r": D("29"),
+    "c_f": D("-1.5"),
+    "c_r": D("-2"),
+    "st_f": 2,
+    "st_r": 3,
+    "tread": "Kosmos",
+    "compound": "Blue",
+    "venturi": D("7"),
+    "pipe": "REDS 2143",
+    "clutch": "Alu shoes / 1.1 springs",
+    "bell": 14,
+}
+
+_VEHICLES = [
+    ("Mugen", "MBX8R", "", "3301045"),
+    ("Xray", "XB8 2024", "Spare", ""),
+]
+
+_LIBRARY = [
+    (
+        "Rijswijk",
+        "Mugen",
+        "MBX8R",
+        "dry blue groove",
+        datetime.date(2024, 6, 1),
+        {"dr": 5000, "compound": "Super soft"},
+    ),
+    ("Rijswijk", "Xray", "XB8 2024", "wet", datetime.date(2024, 9, 14), {"so_f": 450, "tread": "Gridiron"}),
+    ("Genk", "Mugen", "MBX8R", "dusty", datetime.date(2023, 8, 20), {"df": 5000, "rh_f": D("28")}),
+    ("Genk", "Associated", "RC8B4", "dry", None, {"dc": 7000}),
+]
+
+
+def load_demo(user: User) -> None:
+    for racer in RacerProfile.objects.owned_by(user):
+        for brand, model, nickname, transponder in _VEHICLES:
+            vehicle, _ = Vehicle.objects.get_or_create(
+                racer=racer,
+                brand=brand,
+                model=model,
+                nickname=nickname,
+                defaults={"transponder": transponder},
+            )
+            if not vehicle.baseline_versions.exists():
+                services.baseline_save(vehicle=vehicle, values=_BASE, note="Kit setup")
+                services.baseline_save(
+                    vehicle=vehicle, values={**_BASE, "dc": 12000, "so_r": 500}, note="More steering on power"
+                )
+        first = Vehicle.objects.for_racer(racer).order_by("id").first()
+        for days_ago, track, event, note in [
+            (3, "Rijswijk", "Club race", "Rear felt loose in the rhythm section; 500 rear shock oil helped."),
+            (10, "Genk", "Practice", "New tyres scrubbed in. Engine a little rich in the morning."),
+        ]:
+            when = (timezone.now() - datetime.timedelta(days=days_ago)).replace(
+                hour=10, minute=0, second=0, microsecond=0
+            )
+            TrackLog.objects.get_or_create(
+                racer=racer,
+                track=track,
+                event=event,
+                defaults={"timestamp": when, "note": note, "vehicle": first},
+            )
+    for track, brand, vehicle, condition, date, changes in _LIBRARY:
+        LibrarySetup.objects.get_or_create(
+            track=track,
+            brand=brand,
+            vehicle=vehicle,
+            condition=condition,
+            added_by=user,
+            defaults={"date": date, "source": "Apex demo", **_BASE, **changes},
+        )

@@ -1,0 +1,244 @@
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+
+from racing.models import LibrarySetup, RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
+from racing.setup_params import BY_FIELD, FIELD_NAMES, PARAMS, grouped
+
+
+class SetupFieldsMixin:
+    """The 24 parameters as fields, grouped for the template."""
+
+    def add_setup_fields(self) -> None:
+        for param in PARAMS:
+            self.fields[param.field] = param.form_field()
+
+    def setup_groups(self) -> list[tuple[str, list]]:
+        return [(label, [self[p.field] for p in params]) for _key, label, params in grouped()]
+
+    def setup_values(self) -> dict:
+        values = {name: self.cleaned_data.get(name) for name in FIELD_NAMES}
+        for name, param in BY_FIELD.items():
+            if not param.is_numeric and values[name] is None:
+                values[name] = ""
+        return values
+
+
+class VehicleForm(forms.ModelForm):
+    class Meta:
+        model = Vehicle
+        fields = ["brand", "model", "nickname", "transponder"]
+        help_texts = {"nickname": "Optional: tells two cars of the same model apart."}
+
+    def __init__(self, *args, racer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.racer = racer
+        self.fields["transponder"].widget.attrs["inputmode"] = "numeric"
+
+    def clean(self):
+        cleaned = super().clean()
+        # The database refuses the duplicate (unique_vehicle_per_racer); this
+        # turns it into a sentence before it gets that far.
+        brand, model = cleaned.get("brand"), cleaned.get("model")
+        if brand and model:
+            nickname = cleaned.get("nickname", "")
+            clash = (
+                Vehicle.objects.for_racer(self.instance.racer)
+                .filter(brand=brand, model=model, nickname=nickname)
+                .exclude(pk=self.instance.pk)
+            )
+            if clash.exists():
+                name = f"{brand} {model}" + (f" “{nickname}”" if nickname else "")
+                raise forms.ValidationError(
+                    f"{self.instance.racer.name} already has a {name}. "
+                    "Give this one a different nickname to tell them apart."
+                )
+        return cleaned
+
+
+class BaselineForm(SetupFieldsMixin, forms.Form):
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    note = forms.CharField(
+        max_length=200, required=False, help_text="What changed and why, e.g. “thicker rear diff for grip”."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_setup_fields()
+
+
+class LibrarySetupForm(SetupFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = LibrarySetup
+        fields = ["track", "brand", "vehicle", "condition", "date", "source"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "vehicle": "The model, e.g. “MBX8R”.",
+            "condition": "e.g. “dry blue groove”, “wet”, “loose”.",
+            "source": "Where the setup came from, e.g. a team driver or a published sheet.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ModelForm built the parameter fields from the model; use the shared
+        # definitions so widgets and messages match every other setup form.
+        for param in PARAMS:
+            self.fields[param.field] = param.form_field()
+            if self.instance.pk:
+                self.initial.setdefault(param.field, getattr(self.instance, param.field))
+
+    def save(self, commit: bool = True) -> LibrarySetup:
+        for name, value in self.setup_values().items():
+            setattr(self.instance, name, value)
+        return super().save(commit=commit)
+
+
+class RaceDayStartForm(forms.ModelForm):
+    vehicle = forms.ModelChoiceField(queryset=Vehicle.objects.none(), empty_label=None)
+
+    class Meta:
+        model = RaceDay
+        fields = ["vehicle", "track", "date", "surface", "grip", "temperature", "weather"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "temperature": forms.NumberInput(attrs={"step": "0.5"}),
+        }
+        help_texts = {
+            "surface": "e.g. dirt, clay, astro, carpet.",
+            "grip": "e.g. low, medium, high, blue groove.",
+        }
+
+    def __init__(self, *args, racer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.racer = racer
+        self.fields["vehicle"].queryset = Vehicle.objects.for_racer(racer)
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean_vehicle(self):
+        vehicle = self.cleaned_data["vehicle"]
+        if RaceDay.objects.open().filter(vehicle=vehicle).exists():
+            raise forms.ValidationError(
+                f"{vehicle} already has an open race day. Close it before starting another."
+            )
+        return vehicle
+
+
+class RaceDayChangeForm(forms.ModelForm):
+    class Meta:
+        model = RaceDayChange
+        fields = ["parameter", "old_value", "new_value", "reason", "status"]
+        labels = {"old_value": "Old value", "new_value": "New value", "reason": "Why"}
+
+    def __init__(self, *args, race_day: RaceDay, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.race_day = race_day
+        self.fields["parameter"].choices = [("", "Choose a parameter")] + [
+            (label, [(p.field, f"{p.label}{f' ({p.unit})' if p.unit else ''}") for p in params])
+            for _key, label, params in grouped()
+        ]
+        self.fields["old_value"].help_text = "Filled in from the day's current setup."
+        # Choosing a parameter fills in its current value (htmx; without JS
+        # the "Fill in the old value" button does the same by GET).
+        self.fields["parameter"].widget.attrs.update(
+            {
+                "hx-get": reverse("raceday_change_old_value", args=[race_day.pk]),
+                "hx-trigger": "change",
+                "hx-target": "#old-value-row",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        param = BY_FIELD.get(cleaned.get("parameter") or "")
+        if param is None:
+            return cleaned
+        for name in ("old_value", "new_value"):
+            text = cleaned.get(name, "")
+            try:
+                value = param.parse(text)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+                continue
+            cleaned[name] = param.format(value)
+        return cleaned
+
+
+class RaceDayChangeStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=RaceDayChange.STATUS_CHOICES)
+
+
+class RaceDayRoundForm(forms.ModelForm):
+    class Meta:
+        model = RaceDayRound
+        fields = ["kind", "result", "note"]
+        labels = {"kind": "Round"}
+        help_texts = {"result": "e.g. “P3, 21 laps, best 32.4 s”."}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class RaceDayCloseForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Anything to add to the track-log entry.",
+    )
+
+
+class TrackLogForm(forms.ModelForm):
+    class Meta:
+        model = TrackLog
+        fields = ["timestamp", "track", "vehicle", "event", "note"]
+        labels = {"timestamp": "When"}
+        widgets = {
+            "timestamp": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        }
+
+    def __init__(self, *args, racer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.racer = racer
+        self.fields["vehicle"].queryset = Vehicle.objects.for_racer(racer)
+        self.fields["vehicle"].empty_label = "No particular vehicle"
+        if not self.instance.pk:
+            self.fields["timestamp"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+
+class TrackLogFilterForm(forms.Form):
+    track = forms.ChoiceField(required=False)
+    vehicle = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, racer, tracks: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].choices = [("", "All tracks")] + [(t, t) for t in tracks]
+        self.fields["vehicle"].choices = [("", "All vehicles")] + [
+            (v.pk, str(v)) for v in Vehicle.objects.for_racer(racer)
+        ]
+
+
+class LibrarySearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Track, brand, vehicle…"}),
+    )
+    track = forms.CharField(required=False, max_length=120)
+    brand = forms.CharField(required=False, max_length=60)
+    vehicle = forms.CharField(required=False, max_length=100)
+    condition = forms.CharField(required=False, max_length=60)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {name: self.cleaned_data[name] for name in ("track", "brand", "vehicle", "condition")}
+
+    def query(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+
+class UseAsBaselineForm(forms.Form):
+    vehicle = forms.ModelChoiceField(queryset=Vehicle.objects.none(), empty_label=None, label="Into vehicle")
+
+    def __init__(self, *args, racer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vehicle"].queryset = Vehicle.objects.for_racer(racer)

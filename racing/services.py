@@ -1,0 +1,253 @@
+"""Writes that span several rows: baselines, race days, the library.
+
+Every function is keyword-only and runs under ``transaction.atomic``.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from profiles.models import RacerProfile
+from racing.models import (
+    BaselineVersion,
+    LibrarySetup,
+    RaceDay,
+    RaceDayChange,
+    RaceDayRound,
+    TrackLog,
+    Vehicle,
+)
+from racing.setup_params import BY_FIELD, FIELD_NAMES, values_of
+
+
+class StaleBaseline(Exception):
+    """The baseline changed since the edit began (another tab or device saved first)."""
+
+    def __init__(self, current: BaselineVersion | None, based_on: int | None):
+        self.current = current
+        self.based_on = based_on
+        number = current.number if current else 0
+        super().__init__(f"The baseline is at version {number}, not {based_on}.")
+
+
+class RaceDayClosed(Exception):
+    """A closed race day is a record: it takes no more changes or rounds."""
+
+
+def _current_number(vehicle: Vehicle) -> int:
+    return vehicle.baseline_versions.aggregate(n=Max("number"))["n"] or 0
+
+
+def baseline_save(
+    *, vehicle: Vehicle, values: dict, note: str = "", based_on: int | None = None
+) -> BaselineVersion:
+    """Add a new baseline version numbered current + 1.
+
+    ``based_on`` is the version number the edit started from (0 when the
+    vehicle had no baseline). When another save landed in between,
+    ``StaleBaseline`` is raised and nothing is written. Locking the vehicle
+    row serialises savers; the unique (vehicle, number) constraint backs it up.
+    """
+    unknown = set(values) - set(FIELD_NAMES)
+    if unknown:
+        raise ValueError(f"Unknown setup parameters: {sorted(unknown)}")
+    try:
+        with transaction.atomic():
+            Vehicle.objects.select_for_update().filter(pk=vehicle.pk).first()
+            current = _current_number(vehicle)
+            if based_on is not None and based_on != current:
+                raise StaleBaseline(vehicle.current_baseline(), based_on)
+            fields = {name: values.get(name) for name in FIELD_NAMES}
+            for name, param in BY_FIELD.items():
+                if not param.is_numeric and fields[name] is None:
+                    fields[name] = ""
+            return BaselineVersion.objects.create(vehicle=vehicle, number=current + 1, note=note, **fields)
+    except IntegrityError:
+        # Another save took this number between our read and our insert.
+        raise StaleBaseline(vehicle.current_baseline(), based_on) from None
+
+
+def baseline_restore(*, version: BaselineVersion, note: str = "") -> BaselineVersion:
+    """Make an old version current again, as a new version (history is kept)."""
+    return baseline_save(
+        vehicle=version.vehicle,
+        values=values_of(version),
+        note=note or f"Restored version {version.number}",
+    )
+
+
+def race_day_start(
+    *,
+    racer: RacerProfile,
+    vehicle: Vehicle,
+    track: str,
+    date: datetime.date,
+    surface: str = "",
+    grip: str = "",
+    temperature: Decimal | None = None,
+    weather: str = "",
+) -> RaceDay:
+    """Open a race day whose setup starts as a copy of the vehicle's baseline."""
+    if vehicle.racer_id != racer.pk:
+        raise ValueError("The vehicle belongs to another racer.")
+    with transaction.atomic():
+        baseline = vehicle.current_baseline()
+        values = values_of(baseline) if baseline else {}
+        return RaceDay.objects.create(
+            racer=racer,
+            vehicle=vehicle,
+            based_on=baseline,
+            track=track,
+            date=date,
+            surface=surface,
+            grip=grip,
+            temperature=temperature,
+            weather=weather,
+            **values,
+        )
+
+
+def _apply_change(race_day: RaceDay, change: RaceDayChange) -> None:
+    """Tried and kept changes are on the car; a reverted one puts the old value back."""
+    param = BY_FIELD[change.parameter]
+    if change.status in (RaceDayChange.TRIED, RaceDayChange.KEPT):
+        value = param.parse(change.new_value)
+    elif change.status == RaceDayChange.REVERTED:
+        value = param.parse(change.old_value)
+    else:
+        return
+    if value is None and not param.is_numeric:
+        value = ""
+    setattr(race_day, param.field, value)
+    race_day.save(update_fields=[param.field, "updated_at"])
+
+
+def _lock_open(race_day: RaceDay) -> RaceDay:
+    locked = RaceDay.objects.select_for_update().get(pk=race_day.pk)
+    if not locked.is_open:
+        raise RaceDayClosed("This race day is closed.")
+    return locked
+
+
+def race_day_change_add(
+    *,
+    race_day: RaceDay,
+    parameter: str,
+    old_value: str,
+    new_value: str,
+    reason: str = "",
+    status: str = RaceDayChange.PLANNED,
+) -> RaceDayChange:
+    with transaction.atomic():
+        locked = _lock_open(race_day)
+        change = RaceDayChange.objects.create(
+            race_day=locked,
+            parameter=parameter,
+            old_value=old_value,
+            new_value=new_value,
+            reason=reason,
+            status=status,
+        )
+        _apply_change(locked, change)
+        _copy_setup(locked, race_day)
+        return change
+
+
+def race_day_change_set_status(*, change: RaceDayChange, status: str) -> RaceDayChange:
+    with transaction.atomic():
+        locked = _lock_open(change.race_day)
+        change.status = status
+        change.save(update_fields=["status", "updated_at"])
+        _apply_change(locked, change)
+        _copy_setup(locked, change.race_day)
+        return change
+
+
+def _copy_setup(source: RaceDay, target: RaceDay) -> None:
+    for name in FIELD_NAMES:
+        setattr(target, name, getattr(source, name))
+
+
+def race_day_round_add(*, race_day: RaceDay, kind: str, note: str = "", result: str = "") -> RaceDayRound:
+    with transaction.atomic():
+        locked = _lock_open(race_day)
+        return RaceDayRound.objects.create(race_day=locked, kind=kind, note=note, result=result)
+
+
+def race_day_summary(race_day: RaceDay) -> str:
+    """The track-log text for a closed race day."""
+    lines = [f"Race day at {race_day.track} with {race_day.vehicle}."]
+    conditions = [
+        text
+        for text in (
+            race_day.surface,
+            race_day.grip and f"grip {race_day.grip}",
+            race_day.temperature is not None and f"{race_day.temperature} °C",
+            race_day.weather,
+        )
+        if text
+    ]
+    if conditions:
+        lines.append("Conditions: " + ", ".join(conditions) + ".")
+    changes = list(race_day.changes.all())
+    if changes:
+        lines.append("Changes:")
+        for change in changes:
+            why = f" ({change.reason})" if change.reason else ""
+            lines.append(
+                f"- {change.param.label}: {change.old_value or '—'} → {change.new_value or '—'}"
+                f" [{change.get_status_display().lower()}]{why}"
+            )
+    rounds = list(race_day.rounds.all())
+    if rounds:
+        lines.append("Rounds:")
+        for round_ in rounds:
+            result = f": {round_.result}" if round_.result else ""
+            note = f" — {round_.note}" if round_.note else ""
+            lines.append(f"- {round_.get_kind_display()}{result}{note}")
+    return "\n".join(lines)
+
+
+def race_day_close(*, race_day: RaceDay, note: str = "") -> TrackLog:
+    """Close the day and write a track-log entry that summarises it."""
+    with transaction.atomic():
+        locked = _lock_open(race_day)
+        now = timezone.now()
+        locked.status = RaceDay.CLOSED
+        locked.closed_at = now
+        locked.save(update_fields=["status", "closed_at", "updated_at"])
+        race_day.status, race_day.closed_at = locked.status, locked.closed_at
+        summary = race_day_summary(locked)
+        if note:
+            summary = f"{summary}\n\n{note}"
+        return TrackLog.objects.create(
+            racer=locked.racer,
+            timestamp=now,
+            track=locked.track,
+            vehicle=locked.vehicle,
+            event="Race day",
+            note=summary,
+            race_day=locked,
+        )
+
+
+def race_day_promote(*, race_day: RaceDay, based_on: int | None = None) -> BaselineVersion:
+    """The day's final setup becomes the vehicle's new baseline version."""
+    return baseline_save(
+        vehicle=race_day.vehicle,
+        values=values_of(race_day),
+        note=f"From race day at {race_day.track} on {race_day.date:%Y-%m-%d}",
+        based_on=based_on,
+    )
+
+
+def library_use_as_baseline(*, setup: LibrarySetup, vehicle: Vehicle) -> BaselineVersion:
+    """Copy a library setup into the vehicle's baseline, as a new version."""
+    return baseline_save(
+        vehicle=vehicle,
+        values=values_of(setup),
+        note=f"From the setup library: {setup}"[:200],
+    )
