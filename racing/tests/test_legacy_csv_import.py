@@ -410,3 +410,14 @@ def test_a_new_owner_gets_the_same_rows_as_another(clean, tmp_path):
     run_import(clean, first)
     run_import(clean, second, report_dir=tmp_path / "second")
     assert counts(first) == counts(second) == CLEAN_COUNTS
+
+
+def test_unwritable_report_folder_stops_before_importing(clean, user, tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder")
+
+    with pytest.raises(CommandError, match="cannot write the report"):
+        call_command(
+            "import_legacy_csv", str(clean), "--owner", user.username, "--report-dir", str(blocker / "report")
+        )
+    assert RacerProfile.objects.count() == 0

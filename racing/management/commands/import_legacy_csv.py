@@ -39,9 +39,13 @@ class Command(BaseCommand):
         try:
             legacy_csv.check_folder(folder)
             report_dir = report_dir or _new_report_dir(folder)
+            # Before importing: a report that cannot be written must not cost an import.
+            report_dir.mkdir(parents=True, exist_ok=True)
             result = legacy_csv.import_folder(folder, user, dry_run=dry_run)
         except legacy_csv.LegacyCsvError as exc:
             raise CommandError(f"Nothing imported: {exc}") from None
+        except OSError as exc:
+            raise CommandError(f"Nothing imported: cannot write the report to {report_dir}: {exc}") from None
         try:
             legacy_csv.write_report(result, report_dir)
         except OSError as exc:
