@@ -1,0 +1,11 @@
+#!/bin/sh
+# The image's command: gunicorn serving Apex on $PORT.
+# Migrations are NOT run here: they are a release step (see README, "Deploy"),
+# so several containers can start at once without racing on the schema.
+set -eu
+exec gunicorn apex.wsgi:application \
+  --bind "${HOST:-0.0.0.0}:${PORT:-8000}" \
+  --workers "${WEB_CONCURRENCY:-2}" \
+  --timeout "${GUNICORN_TIMEOUT:-30}" \
+  --access-logfile - \
+  --error-logfile -
