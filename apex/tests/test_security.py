@@ -262,6 +262,7 @@ def test_state_change_without_csrf_token_is_refused(csrf_client, user):
         reverse("racer_set_default", args=[second.pk]), headers={"HX-Request": "true"}
     )
     assert response.status_code == 403
+    assert "nothing was changed" in response.content.decode()
     assert default_racer(user) == before != second
 
 
