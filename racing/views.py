@@ -7,6 +7,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -85,7 +86,7 @@ def _render_list(request: HtmxHttpRequest, template: str, context: dict, *, part
     """Like ``render_page``, but htmx history restores get the whole page."""
     if request.htmx and request.htmx.history_restore_request:
         response = render(request, template, context)
-        response["Vary"] = "HX-Request"
+        patch_vary_headers(response, ("HX-Request",))
         return response
     return render_page(request, template, context, partial=partial)
 
