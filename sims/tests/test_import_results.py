@@ -1,0 +1,123 @@
+"""python manage.py import_results FILE --simulator SLUG --event NAME"""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from sims.models import Event, EventResult, SimProfile
+from sims.results_csv import parse_lap
+from sims.tests.factories import make_profile, make_simulator
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "identifier,name,position,laps,best_lap,points\n"
+
+
+def write(tmp_path, text: str | bytes, name="results.csv"):
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def run(path, event="Round 1", simulator="iracing"):
+    return call_command("import_results", path, simulator=simulator, event=event)
+
+
+def snapshot():
+    return (
+        list(SimProfile.objects.order_by("pk").values()),
+        list(EventResult.objects.order_by("pk").values()),
+        list(Event.objects.order_by("pk").values()),
+    )
+
+
+def test_import_creates_event_profiles_and_results(tmp_path, capsys):
+    simulator = make_simulator()
+    known = make_profile(simulator, identifier="1001", name="Known Kay")
+    path = write(
+        tmp_path,
+        HEADER + "1001,Renamed Kay,2,20,1:23.456,18\n2002,New Ned,1,20,82.9,25\n3003,Slow Sam,3,19,,\n",
+    )
+    run(path)
+    event = Event.objects.get(name="Round 1", simulator=simulator)
+    results = {r.sim_profile.profile_identifier: r for r in event.results.select_related("sim_profile")}
+    assert results["1001"].sim_profile == known
+    assert results["1001"].best_lap_ms == 83_456 and results["1001"].points == Decimal("18")
+    assert results["2002"].best_lap_ms == 82_900 and results["2002"].position == 1
+    assert results["3003"].best_lap_ms is None and results["3003"].points == 0
+    new = SimProfile.objects.get(profile_identifier="2002")
+    assert new.is_public and new.linked_user is None and new.profile_name == "New Ned"
+    known.refresh_from_db()
+    assert known.profile_name == "Known Kay"  # the owner's name is kept
+    assert "2 new driver profile(s)" in capsys.readouterr().out
+
+
+def test_import_twice_changes_nothing(tmp_path, capsys):
+    make_simulator()
+    path = write(tmp_path, HEADER + "1,A,1,10,1:30.000,25\n2,B,2,10,1:31.000,18\n")
+    run(path)
+    before = snapshot()
+    run(path)
+    assert snapshot() == before
+    assert "Nothing to change" in capsys.readouterr().out
+
+
+def test_import_again_with_a_correction_updates_the_result(tmp_path):
+    make_simulator()
+    run(write(tmp_path, HEADER + "1,A,1,10,1:30.000,25\n"))
+    run(write(tmp_path, HEADER + "1,A,1,10,1:29.500,25\n", "fixed.csv"))
+    assert EventResult.objects.get().best_lap_ms == 89_500
+
+
+def test_bad_rows_are_reported_with_line_and_reason_and_nothing_is_imported(tmp_path, capsys):
+    make_simulator()
+    path = write(
+        tmp_path,
+        HEADER
+        + "1,Good,1,10,1:30.0,25\n2,Bad Pos,x,10,,\n3,,3,10,,\n4,Lap,4,10,1:75.0,\n1,Dup,5,10,,\n5 5,Space,6,1,,\n",
+    )
+    with pytest.raises(CommandError, match="4|5|6"):
+        run(path)
+    err = capsys.readouterr().err
+    assert "line 3: position 'x' is not a whole number" in err
+    assert "line 4: name is missing" in err
+    assert "line 5: best_lap '1:75.0'" in err
+    assert "line 6: identifier 1 is already on line 2" in err
+    assert "line 7: identifier is missing or has spaces" in err
+    assert not Event.objects.exists() and not SimProfile.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        (b"\xff\xfe\xfa broken", "UTF-8"),
+        (b"id,name,pos\n1,A,1\n", "header must be"),
+        (HEADER.encode(), "no results"),
+    ],
+)
+def test_unreadable_files_exit_non_zero_and_change_nothing(tmp_path, content, message):
+    make_simulator()
+    with pytest.raises(CommandError, match=message):
+        run(write(tmp_path, content))
+    assert not Event.objects.exists() and not SimProfile.objects.exists()
+
+
+def test_missing_file_and_unknown_simulator_exit_non_zero(tmp_path):
+    make_simulator()
+    with pytest.raises(CommandError, match="Cannot read"):
+        run(str(tmp_path / "missing.csv"))
+    with pytest.raises(CommandError, match="No simulator"):
+        run(write(tmp_path, HEADER + "1,A,1,1,,\n"), simulator="nope")
+
+
+@pytest.mark.parametrize(
+    ("raw", "ms"), [("1:23.456", 83_456), ("83.456", 83_456), ("83", 83_000), ("1:05.4", 65_400), ("", None)]
+)
+def test_lap_times_read_as_minutes_or_seconds(raw, ms):
+    assert parse_lap(raw) == ms
