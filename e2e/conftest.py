@@ -45,15 +45,21 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+def require_chromium(path: Path = CHROMIUM) -> None:
+    """Fail (never skip, in CI or not) when the browser is missing, saying how to install it."""
+    if os.access(path, os.X_OK):
+        return
+    where = "CI must install it (.ci/run does)" if os.environ.get("CI") == "true" else "install it"
+    pytest.fail(
+        f"The browser tests need Debian's chromium at {path}, which is missing: {where} with "
+        "`apt-get update && apt-get install -y chromium`. Never `playwright install`.",
+        pytrace=False,
+    )
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        where = "CI must install it (.ci/run does)" if os.environ.get("CI") == "true" else "install it"
-        pytest.fail(
-            f"The browser tests need Debian's chromium at {CHROMIUM}, which is missing: {where} with "
-            "`apt-get update && apt-get install -y chromium`. Never `playwright install`.",
-            pytrace=False,
-        )
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
