@@ -1,0 +1,56 @@
+import pytest
+from django.urls import reverse
+
+from racing.models import BaselineVersion, LibrarySetup, RaceDay, TrackLog, Vehicle
+from racing.tests.factories import (
+    make_baseline,
+    make_library_setup,
+    make_race_day,
+    make_track_log,
+    make_vehicle,
+    racer_of,
+)
+
+MODELS = [Vehicle, BaselineVersion, LibrarySetup, RaceDay, TrackLog]
+
+
+@pytest.fixture
+def rows(user):
+    racer = racer_of(user)
+    vehicle = make_vehicle(racer)
+    baseline = make_baseline(vehicle)
+    race_day = make_race_day(racer, vehicle)
+    return {
+        Vehicle: vehicle,
+        BaselineVersion: baseline,
+        LibrarySetup: make_library_setup(added_by=user),
+        RaceDay: race_day,
+        TrackLog: make_track_log(racer),
+    }
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_changelist_search_and_change_page_load(staff_client, rows, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert staff_client.get(changelist).status_code == 200
+    assert staff_client.get(changelist, {"q": "Mugen"}).status_code == 200
+    change = staff_client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[rows[model].pk])
+    )
+    assert change.status_code == 200
+
+
+@pytest.mark.parametrize("model", [BaselineVersion, LibrarySetup, RaceDay])
+def test_parameters_are_grouped_in_fieldsets(staff_client, rows, model):
+    opts = model._meta
+    page = staff_client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[rows[model].pk])
+    ).content.decode()
+    for group in ("Diffs", "Shocks", "Geometry", "Tyres", "Engine"):
+        assert f">{group}</h2>" in page
+
+
+def test_non_staff_cannot_use_the_admin(owner_client, rows):
+    response = owner_client.get(reverse("admin:racing_vehicle_changelist"))
+    assert response.status_code == 302
