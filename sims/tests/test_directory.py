@@ -240,3 +240,12 @@ def test_nav_links_to_the_directory_when_on(client):
     body = client.get(reverse("sim_profile_browse")).content.decode()
     assert "Driver Profiles" in body
     assert "My Sim Profiles" not in body  # anonymous
+
+
+def test_profile_page_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
+    profile = make_profile(name="Busy Bee")
+    for i in range(12):
+        make_result(make_event(profile.simulator, name=f"Race {i}"), profile, position=i + 1)
+    with django_assert_max_num_queries(2):
+        response = client.get(detail_url(profile))
+    assert response.content.decode().count("Race ") >= 12

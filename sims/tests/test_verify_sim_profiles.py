@@ -54,3 +54,12 @@ def test_unlinking_a_verified_profile_leaves_nothing_to_report(capsys):
     profile.unlink_from_user()
     call_command("verify_sim_profiles")
     assert "Verified profiles with no linked user: none" in capsys.readouterr().out
+
+
+def test_deleting_a_user_unlinks_their_profiles_and_drops_the_badge(capsys):
+    user = make_user()
+    profile = make_profile(linked_user=user, is_verified=True)
+    user.delete()
+    profile.refresh_from_db()
+    assert (profile.linked_user, profile.linked_at, profile.is_verified) == (None, None, False)
+    call_command("verify_sim_profiles")
