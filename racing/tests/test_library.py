@@ -206,3 +206,14 @@ def test_detail_offers_the_active_racers_vehicles(owner_client, user, setup):
     page = owner_client.get(setup.get_absolute_url()).content.decode()
     assert "Use as my baseline" in page and "Lancer" in page
     assert f"?a=baseline:{vehicle.current_baseline().pk}&amp;b=library:{setup.pk}" in page
+
+
+def test_chosen_vehicle_is_remembered_per_racer_only(owner_client, user, setup):
+    from profiles import services as profile_services
+
+    vehicle = make_vehicle(racer_of(user), model="Lancer")
+    owner_client.post(reverse("library_use", args=[setup.pk]), {"vehicle": vehicle.pk})
+    assert owner_client.session["racing:library_target_vehicle"] == vehicle.pk
+    sam = profile_services.create_profile(user, "Sam")
+    owner_client.post(reverse("racer_switch", args=[sam.pk]))
+    assert "racing:library_target_vehicle" not in owner_client.session
