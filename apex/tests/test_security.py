@@ -151,6 +151,25 @@ def assert_no_inline_code(html: str):
     assert not re.search(r"\son[a-z]+=", html)
 
 
+def project_templates() -> list[Path]:
+    return sorted(p for p in ROOT.glob("**/templates/**/*.html") if ".venv" not in p.parts)
+
+
+def test_no_template_has_inline_script_or_style():
+    """The policy would block them: every script and style is a static file."""
+    templates = project_templates()
+    assert any(p.name == "base.html" for p in templates)
+    offenders = []
+    for template in templates:
+        html = template.read_text()
+        tags = re.findall(r"<script\b[^>]*>", html)
+        if any("src=" not in tag and 'type="application/json"' not in tag for tag in tags):
+            offenders.append(f"{template}: inline <script>")
+        if re.search(r"<style\b|\sstyle=|\son[a-z]+=", html):
+            offenders.append(f"{template}: inline style or event handler")
+    assert offenders == []
+
+
 @pytest.mark.parametrize("url_name", ["home", "account_login", "account_signup"])
 def test_public_pages_send_security_headers(client, db, url_name):
     response = client.get(reverse(url_name))
