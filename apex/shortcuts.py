@@ -11,9 +11,13 @@ def render_page(
 ) -> HttpResponse:
     """One view per page: htmx asks for ``template#partial``, others get the page.
 
-    The answer differs by the HX-Request header, so caches are told so.
+    The answer differs by the HX-Request header, so caches are told so. An
+    htmx history restore (the back button after the cache missed) needs the
+    whole page, so it gets one.
     """
-    name = f"{template}#{partial}" if getattr(request, "htmx", False) else template
+    htmx = getattr(request, "htmx", None)
+    wants_fragment = bool(htmx) and not htmx.history_restore_request
+    name = f"{template}#{partial}" if wants_fragment else template
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response

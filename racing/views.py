@@ -7,7 +7,6 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -80,15 +79,6 @@ def _get_editable_library_setup(request: AuthenticatedHttpRequest, pk: int) -> L
 
 def _page(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _render_list(request: HtmxHttpRequest, template: str, context: dict, *, partial: str) -> HttpResponse:
-    """Like ``render_page``, but htmx history restores get the whole page."""
-    if request.htmx and request.htmx.history_restore_request:
-        response = render(request, template, context)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
-    return render_page(request, template, context, partial=partial)
 
 
 # --- vehicles ----------------------------------------------------------------
@@ -235,7 +225,7 @@ def baseline_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def baseline_versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vehicle = _get_own_vehicle(request, pk)
     page = _page(request, vehicle.baseline_versions.order_by("-number"))
-    return _render_list(
+    return render_page(
         request, "racing/baseline_versions.html", {"vehicle": vehicle, "page": page}, partial="versions"
     )
 
@@ -395,7 +385,7 @@ def _compare_choices(request: HttpRequest) -> list[tuple[str, list[tuple[str, st
 def raceday_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     race_days = RaceDay.objects.for_racer(request.racer).select_related("vehicle")
     page = _page(request, race_days)
-    return _render_list(request, "racing/raceday_list.html", {"page": page}, partial="race_days")
+    return render_page(request, "racing/raceday_list.html", {"page": page}, partial="race_days")
 
 
 @require_http_methods(["GET", "POST"])
@@ -597,7 +587,7 @@ def tracklog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = _page(request, logs.select_related("vehicle", "race_day"))
     query = request.GET.copy()
     query.pop("page", None)
-    return _render_list(
+    return render_page(
         request,
         "racing/tracklog_list.html",
         {"page": page, "filters": filters, "query": query.urlencode()},
@@ -664,7 +654,7 @@ def library_list(request: HtmxHttpRequest) -> HttpResponse:
             for name, label in LIBRARY_FILTERS
         ]
 
-    return _render_list(
+    return render_page(
         request,
         "racing/library_list.html",
         {"page": page, "search": search, "query": query.urlencode(), "filter_selects": filter_selects},
