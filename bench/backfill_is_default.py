@@ -19,16 +19,12 @@ is separate and not counted). Both databases are dropped at the end unless
 
 import argparse
 import os
-import resource
 import sys
 import time
-from contextlib import contextmanager
-from pathlib import Path
 
 import psycopg
-from psycopg import sql
+from _common import ROOT, conninfo, drop, peak_rss_mib, recreate
 
-ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/apex_bench_backfill"
 BEFORE = [("profiles", "0001_initial")]
 AFTER = [("profiles", "0004_one_default_racer_per_owner")]
@@ -77,34 +73,6 @@ CREATE UNIQUE INDEX one_default_racer_per_owner ON profiles_racerprofile (owner_
 """
 
 
-def conninfo(url: str, dbname: str) -> str:
-    return psycopg.conninfo.make_conninfo(url, dbname=dbname)
-
-
-@contextmanager
-def maintenance(url: str):
-    with psycopg.connect(conninfo(url, "postgres"), autocommit=True) as conn:
-        yield conn
-
-
-def recreate(url: str, name: str, template: str | None = None) -> None:
-    with maintenance(url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        if template:
-            conn.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                    sql.Identifier(name), sql.Identifier(template)
-                )
-            )
-        else:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop(url: str, name: str) -> None:
-    with maintenance(url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
 def default_ids(url: str, name: str) -> tuple[list[int], int]:
     with psycopg.connect(conninfo(url, name)) as conn:
         ids = [
@@ -118,10 +86,6 @@ def default_ids(url: str, name: str) -> tuple[list[int], int]:
 def warm_up(conn) -> None:
     """Read the table once so neither approach pays for a cold cache alone."""
     conn.execute("SELECT count(*), max(name), max(created_at) FROM profiles_racerprofile").fetchone()
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def main() -> None:

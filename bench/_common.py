@@ -1,0 +1,91 @@
+"""What the migration benchmarks share: scratch PostgreSQL databases, Django set-up, timings.
+
+Every benchmark builds its data in a database of its own whose name starts
+with ``apex_bench_`` (it is dropped and recreated), runs the real migrations
+with Django's MigrationExecutor and reports the time of each step.
+"""
+
+import os
+import resource
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def conninfo(url: str, dbname: str) -> str:
+    return psycopg.conninfo.make_conninfo(url, dbname=dbname)
+
+
+def database_name(url: str) -> str:
+    return psycopg.conninfo.conninfo_to_dict(url).get("dbname", "")
+
+
+@contextmanager
+def maintenance(url: str):
+    with psycopg.connect(conninfo(url, "postgres"), autocommit=True) as conn:
+        yield conn
+
+
+def recreate(url: str, name: str, template: str | None = None) -> None:
+    with maintenance(url) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        if template:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(template)
+                )
+            )
+        else:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop(url: str, name: str) -> None:
+    with maintenance(url) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def setup_django(url: str, extra_databases: dict[str, str] | None = None) -> None:
+    """Point Django at ``url`` (and each alias in ``extra_databases`` at that database name)."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apex.settings")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from django.conf import settings
+
+    # Before django.setup(): the connection handler reads DATABASES once, on first use.
+    for alias, name in (extra_databases or {}).items():
+        settings.DATABASES[alias] = {**settings.DATABASES["default"], "NAME": name}
+    import django
+
+    django.setup()
+
+
+class StepTimer:
+    """A MigrationExecutor progress callback that times each migration applied."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.current = ""
+
+    def __call__(self, action, migration=None, fake=False) -> None:
+        if action == "apply_start":
+            self.current = migration.name
+            self.seconds[migration.name] = time.perf_counter()
+        elif action == "apply_success":
+            self.seconds[migration.name] = time.perf_counter() - self.seconds[migration.name]
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
