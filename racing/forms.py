@@ -71,7 +71,8 @@ class LibrarySetupForm(SetupFieldsMixin, forms.ModelForm):
     class Meta:
         model = LibrarySetup
         fields = ["track", "brand", "vehicle", "condition", "date", "source"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        # A date input only takes ISO dates; the en-GB default (dd/mm/yyyy) would show it blank.
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {
             "vehicle": "The model, e.g. “MBX8R”.",
             "condition": "e.g. “dry blue groove”, “wet”, “loose”.",
@@ -100,7 +101,7 @@ class RaceDayStartForm(forms.ModelForm):
         model = RaceDay
         fields = ["vehicle", "track", "date", "surface", "grip", "temperature", "weather"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "temperature": forms.NumberInput(attrs={"step": "0.5"}),
         }
         help_texts = {
