@@ -6,13 +6,14 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.html import escape
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from apex.http import HtmxHttpRequest
 
 logger = logging.getLogger(__name__)
 
 
+@require_safe
 def home(request: HtmxHttpRequest):
     return render(request, "home.html")
 
