@@ -1,0 +1,445 @@
+"""Every URL of the project, as anonymous, owner, another user and staff.
+
+The URL list comes from the resolver, not from this file: a pattern with no
+row in ``MATRIX`` fails ``test_every_url_pattern_has_an_expectation`` by
+name, so a new page cannot ship without deciding who may see it. Only the
+Django admin and allauth's account pages are left out (``NOT_HERE``); they
+have tests of their own, and the allow-list is checked to still be exactly
+what those prefixes serve.
+
+Each cell is one of:
+
+    200    the page (or the form again, with its errors)
+    302    a redirect somewhere other than the login page (the action happened,
+           or the view explains why not in a message)
+    301    a permanent redirect
+    login  a redirect to the login page, with ``next``
+    403    refused, with a page that says why
+    404    as if the object did not exist
+    405    the method is not accepted
+
+Every request runs in its own savepoint that is rolled back afterwards, so
+one cell's POST (a delete, say) never changes what the next cell sees. For
+every POST by someone other than the owner, the owner's rows are
+snapshotted before and after, and must not have changed.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from profiles import services as profile_services
+from profiles.models import RacerProfile, Sponsor, User
+from racing import services as racing_services
+from racing.models import (
+    BaselineVersion,
+    LibrarySetup,
+    RaceDay,
+    RaceDayChange,
+    RaceDayRound,
+    TrackLog,
+    Vehicle,
+)
+from racing.tests.factories import SETUP
+from sims.models import AuditEntry, Event, EventResult, SimProfile, Simulator, VerificationRequest
+
+ACTORS = ("anon", "owner", "other", "staff")
+
+# Prefixes left to their own tests, and the package that must serve every URL under each.
+NOT_HERE = {"admin/": "django.", "accounts/": "allauth."}
+
+
+# --- the world ----------------------------------------------------------------
+
+
+@dataclass
+class World:
+    owner: User
+    other: User
+    staff: User
+    racer: RacerProfile
+    sponsor: Sponsor
+    vehicle: Vehicle
+    spare_vehicle: Vehicle
+    race_day: RaceDay
+    change: RaceDayChange
+    track_log: TrackLog
+    library_setup: LibrarySetup
+    simulator: Simulator
+    sim_profile: SimProfile
+    private_profile: SimProfile
+    event: Event
+    extra: dict = field(default_factory=dict)
+
+
+def _user(username: str, **fields) -> User:
+    # No password: force_login needs none, and hashing one is slow.
+    return User.objects.create_user(username=username, email=f"{username}@example.com", **fields)
+
+
+def build_world() -> World:
+    owner, other = _user("owner"), _user("intruder")
+    staff = _user("staff", is_staff=True, is_superuser=True)
+    racer = profile_services.get_or_create_default_profile(owner)
+    sponsor = Sponsor.objects.create(racer=racer, name="Tyres Ltd")
+    vehicle = Vehicle.objects.create(racer=racer, brand="Mugen", model="MBX8R")
+    spare = Vehicle.objects.create(racer=racer, brand="Xray", model="XB8")
+    racing_services.baseline_save(vehicle=vehicle, values=SETUP, note="first")
+    racing_services.baseline_save(vehicle=vehicle, values={**SETUP, "df": 9000}, note="second", based_on=1)
+    race_day = racing_services.race_day_start(
+        racer=racer, vehicle=vehicle, track="Genk", date=dt.date(2025, 5, 4)
+    )
+    change = racing_services.race_day_change_add(
+        race_day=race_day, parameter="df", old_value="9000", new_value="10000"
+    )
+    racing_services.race_day_round_add(race_day=race_day, kind="practice", result="P3")
+    track_log = TrackLog.objects.create(racer=racer, timestamp=timezone.now(), track="Genk", vehicle=vehicle)
+    library_setup = LibrarySetup.objects.create(
+        added_by=owner, track="Rijswijk", brand="Mugen", vehicle="MBX8R", **SETUP
+    )
+    simulator = Simulator.objects.create(name="iRacing", slug="iracing")
+    sim_profile = SimProfile.objects.create(
+        simulator=simulator, profile_identifier="4242", profile_name="Owner Fast", linked_user=owner
+    )
+    private = SimProfile.objects.create(
+        simulator=simulator,
+        profile_identifier="private-7",
+        profile_name="Owner Quiet",
+        linked_user=owner,
+        is_public=False,
+    )
+    now = timezone.now()
+    VerificationRequest.objects.create(
+        profile=sim_profile, requested_by=owner, code="APEX-MATRX", expires_at=now + dt.timedelta(hours=48)
+    )
+    event = Event.objects.create(simulator=simulator, name="Sunday Cup")
+    EventResult.objects.create(event=event, sim_profile=sim_profile, position=1)
+    return World(
+        owner=owner,
+        other=other,
+        staff=staff,
+        racer=racer,
+        sponsor=sponsor,
+        vehicle=vehicle,
+        spare_vehicle=spare,
+        race_day=race_day,
+        change=change,
+        track_log=track_log,
+        library_setup=library_setup,
+        simulator=simulator,
+        sim_profile=sim_profile,
+        private_profile=private,
+        event=event,
+    )
+
+
+def owner_rows(w: World) -> dict:
+    """Everything the owner has, row by row, to compare before and after a request."""
+    owned = {
+        "racers": RacerProfile.objects.filter(owner=w.owner),
+        "sponsors": Sponsor.objects.filter(racer__owner=w.owner),
+        "vehicles": Vehicle.objects.filter(racer__owner=w.owner),
+        "baselines": BaselineVersion.objects.filter(vehicle__racer__owner=w.owner),
+        "race_days": RaceDay.objects.filter(racer__owner=w.owner),
+        "changes": RaceDayChange.objects.filter(race_day__racer__owner=w.owner),
+        "rounds": RaceDayRound.objects.filter(race_day__racer__owner=w.owner),
+        "track_logs": TrackLog.objects.filter(racer__owner=w.owner),
+        "library": LibrarySetup.objects.filter(added_by=w.owner),
+        "sim_profiles": SimProfile.objects.filter(pk__in=[w.sim_profile.pk, w.private_profile.pk]),
+        "verification": VerificationRequest.objects.filter(requested_by=w.owner),
+        "results": EventResult.objects.filter(sim_profile__linked_user=w.owner),
+        "audit": AuditEntry.objects.filter(profile__linked_user=w.owner),
+    }
+    return {name: list(qs.order_by("pk").values()) for name, qs in owned.items()}
+
+
+# --- the expectations ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One URL pattern (or one variant of it) and its answers.
+
+    ``get``/``post`` give the answers for anonymous, owner, other, staff, in
+    that order, as one string; None means the method is refused (405 for
+    everyone). ``refused`` is one method the view does not accept.
+    """
+
+    name: str
+    kwargs: str  # key into url_kwargs()
+    get: str | None
+    post: str | None
+    refused: str
+    query: str = ""
+    data: str = ""  # key into post_data(); the POST a real form sends
+    variant: str = ""
+    staff_may_change: bool = False  # staff moderate the library; nothing else of the owner's
+
+
+# Shorthands for readability: answers of anonymous, owner, other, staff.
+OWNED_PAGE = "login 200 404 404"
+OWNED_ACTION = "login 302 404 404"
+OWN_SCOPE_PAGE = "login 200 200 200"  # each user sees their own racer's data
+PUBLIC = "200 200 200 200"
+
+# fmt: off
+MATRIX = [
+    #   name                        kwargs          GET                 POST                   refused
+    Row("home",                     "none",         PUBLIC,             None,                  "POST"),
+    Row("healthz",                  "none",         PUBLIC,             None,                  "POST"),
+    # racers
+    Row("racer_list",               "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
+    Row("racer_create",             "none",         OWN_SCOPE_PAGE,     "login 302 302 302",   "PUT", data="racer"),
+    Row("racer_detail",             "racer",        OWNED_PAGE,         None,                  "POST"),
+    Row("racer_edit",               "racer",        OWNED_PAGE,         OWNED_ACTION,          "PUT", data="racer_edit"),
+    Row("racer_delete",             "racer",        OWNED_PAGE,         OWNED_ACTION,          "PUT"),
+    Row("racer_switch",             "racer",        None,               OWNED_ACTION,          "GET"),
+    Row("racer_set_default",        "racer",        None,               OWNED_ACTION,          "GET"),
+    # garage
+    Row("vehicle_list",             "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
+    Row("vehicle_create",           "none",         OWN_SCOPE_PAGE,     "login 302 302 302",   "PUT", data="vehicle"),
+    Row("vehicle_detail",           "vehicle",      OWNED_PAGE,         None,                  "POST"),
+    Row("vehicle_edit",             "vehicle",      OWNED_PAGE,         OWNED_ACTION,          "PUT", data="vehicle"),
+    Row("vehicle_delete",           "vehicle",      OWNED_PAGE,         OWNED_ACTION,          "PUT"),
+    Row("baseline_edit",            "vehicle",      OWNED_PAGE,         OWNED_ACTION,          "PUT", data="baseline"),
+    Row("baseline_versions",        "vehicle",      OWNED_PAGE,         None,                  "POST"),
+    Row("baseline_version_detail",  "version",      OWNED_PAGE,         None,                  "POST"),
+    Row("baseline_restore",         "version",      OWNED_PAGE,         OWNED_ACTION,          "PUT"),
+    Row("baseline_diff",            "vehicle",      OWNED_PAGE,         None,                  "POST", query="a=1&b=2"),
+    # race days
+    Row("raceday_list",             "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
+    # Another user's form offers only their own vehicles: the owner's is "not a valid choice".
+    Row("raceday_start",            "none",         OWN_SCOPE_PAGE,     "login 302 200 200",   "PUT", data="raceday_start"),
+    Row("raceday_detail",           "race_day",     OWNED_PAGE,         None,                  "POST"),
+    Row("raceday_change_add",       "race_day",     None,               OWNED_ACTION,          "GET", data="change"),
+    Row("raceday_change_old_value", "race_day",     "login 302 404 404", None,                 "POST", query="parameter=df"),
+    Row("raceday_change_status",    "change",       None,               OWNED_ACTION,          "GET", data="status"),
+    Row("raceday_round_add",        "race_day",     None,               OWNED_ACTION,          "GET", data="round"),
+    Row("raceday_close",            "race_day",     OWNED_PAGE,         OWNED_ACTION,          "PUT", data="close"),
+    Row("raceday_promote",          "race_day",     OWNED_PAGE,         OWNED_ACTION,          "PUT"),
+    # track log
+    Row("tracklog_list",            "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
+    # As above: the owner's vehicle is not one of theirs to log.
+    Row("tracklog_create",          "none",         OWN_SCOPE_PAGE,     "login 302 200 200",   "PUT", data="tracklog"),
+    Row("tracklog_edit",            "track_log",    OWNED_PAGE,         OWNED_ACTION,          "PUT", data="tracklog"),
+    Row("tracklog_delete",          "track_log",    OWNED_PAGE,         OWNED_ACTION,          "PUT"),
+    # setup library: public to read, the author (or staff) edits
+    Row("library_list",             "none",         PUBLIC,             None,                  "POST"),
+    Row("library_create",           "none",         OWN_SCOPE_PAGE,     "login 302 302 302",   "PUT", data="library"),
+    Row("library_detail",           "library",      PUBLIC,             None,                  "POST"),
+    Row("library_edit",             "library",      "login 200 403 200", "login 302 403 302",  "PUT", data="library",
+        staff_may_change=True),
+    Row("library_delete",           "library",      "login 200 403 200", "login 302 403 302",  "PUT",
+        staff_may_change=True),
+    # Anyone may copy a public setup, but only into their own vehicle: the owner's is refused.
+    Row("library_use",              "library",      None,               "login 302 302 302",   "GET", data="library_use"),
+    Row("compare",                  "none",         PUBLIC,             None,                  "POST"),
+    Row("compare",                  "none",         "login 200 404 404", None,                 "POST",
+        query="owned", variant="an owned baseline"),
+    Row("legacy_csv_download",      "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
+    # sim profiles: the public directory
+    Row("sim_profile_browse",       "none",         PUBLIC,             None,                  "POST"),
+    Row("sim_profile_search",       "none",         PUBLIC,             None,                  "POST", query="q=owner"),
+    Row("sim_event_detail",         "event",        PUBLIC,             None,                  "POST"),
+    Row("simulator_profiles",       "simulator",    PUBLIC,             None,                  "POST"),
+    Row("sim_profile_detail",       "profile_page", PUBLIC,             None,                  "POST"),
+    Row("sim_profile_detail",       "private_page", "404 200 404 404",  None,                  "POST",
+        variant="a private profile"),
+    # sim profiles: managing my own
+    Row("my_sim_profiles",          "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
+    Row("my_sim_profile_search",    "none",         OWN_SCOPE_PAGE,     None,                  "POST", query="q=owner"),
+    Row("sim_profile_add",          "none",         OWN_SCOPE_PAGE,     "login 302 302 302",   "PUT", data="sim_profile_add"),
+    # Linking needs the profile to be visible: a private one is its owner's alone.
+    Row("sim_profile_link",         "private",      OWNED_PAGE,         OWNED_ACTION,          "PUT"),
+    # A public profile already linked to the owner: others are told it is taken.
+    Row("sim_profile_link",         "profile",      "login 200 200 200", "login 302 302 302",   "PUT", variant="a linked public profile"),
+    Row("sim_profile_unlink",       "profile",      OWNED_PAGE,         OWNED_ACTION,          "PUT"),
+    Row("sim_profile_visibility",   "profile",      None,               OWNED_ACTION,          "GET", data="visibility"),
+    Row("sim_profile_verify",       "profile",      OWNED_PAGE,         OWNED_ACTION,          "PUT"),
+    Row("sim_profiles_legacy",      "legacy",       "301 301 301 301",  None,                  "POST"),
+]
+# fmt: on
+
+
+def url_kwargs(w: World, key: str) -> dict:
+    return {
+        "none": {},
+        "racer": {"pk": w.racer.pk},
+        "vehicle": {"pk": w.vehicle.pk},
+        "version": {"pk": w.vehicle.pk, "number": 1},
+        "race_day": {"pk": w.race_day.pk},
+        "change": {"pk": w.race_day.pk, "change_pk": w.change.pk},
+        "track_log": {"pk": w.track_log.pk},
+        "library": {"pk": w.library_setup.pk},
+        "event": {"pk": w.event.pk},
+        "simulator": {"simulator_slug": w.simulator.slug},
+        "profile_page": {"simulator_slug": w.simulator.slug, "profile_identifier": "4242"},
+        "private_page": {"simulator_slug": w.simulator.slug, "profile_identifier": "private-7"},
+        "profile": {"pk": w.sim_profile.pk},
+        "private": {"pk": w.private_profile.pk},
+        "legacy": {"rest": ""},
+    }[key]
+
+
+def post_data(w: World, key: str) -> dict:
+    setup_fields = {name: str(value) for name, value in SETUP.items()}
+    return {
+        "": {},
+        "racer": {"name": "Posted racer"},
+        "racer_edit": {
+            "name": "Renamed",
+            "sponsors-TOTAL_FORMS": "1",
+            "sponsors-INITIAL_FORMS": "1",
+            "sponsors-0-id": str(w.sponsor.pk),
+            "sponsors-0-racer": str(w.racer.pk),
+            "sponsors-0-name": "Renamed sponsor",
+        },
+        "vehicle": {"brand": "Posted", "model": "Car"},
+        "baseline": {"based_on": "2", "note": "posted", **setup_fields, "df": "5000"},
+        "raceday_start": {"vehicle": str(w.spare_vehicle.pk), "track": "Posted", "date": "2025-06-01"},
+        "change": {"parameter": "dc", "old_value": "10000", "new_value": "12000", "status": "planned"},
+        "status": {"status": "kept"},
+        "round": {"kind": "qualifier", "result": "P1"},
+        "tracklog": {"timestamp": "2025-06-01T10:00", "track": "Posted", "vehicle": str(w.vehicle.pk)},
+        "library": {"track": "Posted", "brand": "B", "vehicle": "V", **setup_fields},
+        "library_use": {"vehicle": str(w.vehicle.pk)},
+        "sim_profile_add": {
+            "simulator": str(w.simulator.pk),
+            "profile_identifier": "new-1",
+            "profile_name": "N",
+        },
+        "visibility": {},
+        "close": {"note": ""},
+    }[key]
+
+
+def query_for(w: World, row: Row) -> str:
+    if row.query == "owned":
+        version = w.vehicle.baseline_versions.get(number=1)
+        return f"a=baseline:{version.pk}&b=library:{w.library_setup.pk}"
+    return row.query
+
+
+# --- the walk over the resolver -----------------------------------------------
+
+
+def walk(resolver=None, prefix: str = ""):
+    """(route, name, view path) for every URLPattern, through every include."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from walk(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route, entry.name, entry.lookup_str
+
+
+def _left_out(route: str) -> str | None:
+    return next((prefix for prefix in NOT_HERE if route.lstrip("^").startswith(prefix)), None)
+
+
+def test_every_url_pattern_has_an_expectation():
+    names_in_matrix = {row.name for row in MATRIX}
+    missing = [
+        f"{name} ({route})"
+        for route, name, _view in walk()
+        if not _left_out(route) and name not in names_in_matrix
+    ]
+    assert missing == [], f"URL patterns with no row in the permission matrix: {missing}"
+
+
+def test_matrix_has_no_rows_for_urls_that_are_gone():
+    names = {name for _route, name, _view in walk()}
+    assert [row.name for row in MATRIX if row.name not in names] == []
+
+
+def test_left_out_prefixes_serve_only_admin_and_allauth():
+    served = {prefix: [] for prefix in NOT_HERE}
+    for route, name, view in walk():
+        prefix = _left_out(route)
+        if prefix:
+            served[prefix].append((name, view))
+    for prefix, package in NOT_HERE.items():
+        assert served[prefix], f"nothing is served under {prefix}: drop it from NOT_HERE"
+        strays = [name for name, view in served[prefix] if not view.startswith(package)]
+        assert strays == [], f"project views under {prefix} escape the matrix: {strays}"
+
+
+def test_every_row_is_well_formed():
+    for row in MATRIX:
+        for answers in (row.get, row.post):
+            assert answers is None or len(answers.split()) == len(ACTORS), row
+        assert row.refused not in {m for m, a in (("GET", row.get), ("POST", row.post)) if a}, row
+
+
+# --- the requests ---------------------------------------------------------------
+
+
+def _check(response, expected: str, label: str) -> None:
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    login = reverse(settings.LOGIN_URL)
+    if expected == "login":
+        assert status == 302 and urlsplit(location).path == login and "next=" in location, (
+            f"{label}: expected a redirect to login, got {status} {location}"
+        )
+    elif expected == "302":
+        assert status == 302 and urlsplit(location).path != login, (
+            f"{label}: expected a redirect elsewhere, got {status} {location}"
+        )
+    else:
+        assert status == int(expected), f"{label}: expected {expected}, got {status} {location}"
+
+
+def _row_id(row: Row) -> str:
+    return f"{row.name}[{row.variant}]" if row.variant else row.name
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=_row_id)
+def test_permission_matrix(db, row: Row):
+    w = build_world()
+    clients = {"anon": Client()}
+    for actor, user in (("owner", w.owner), ("other", w.other), ("staff", w.staff)):
+        clients[actor] = Client()
+        clients[actor].force_login(user)
+    url = reverse(row.name, kwargs=url_kwargs(w, row.kwargs))
+    query = query_for(w, row)
+    if query:
+        url = f"{url}?{query}"
+
+    refused = " ".join(["405"] * len(ACTORS))
+    plan = [(row.refused, refused), ("GET", row.get or refused), ("POST", row.post or refused)]
+    for method, answers in plan:
+        for actor, expected in zip(ACTORS, answers.split(), strict=True):
+            label = f"{method} {url} as {actor}"
+            with transaction.atomic():
+                checked = actor != "owner" and not (actor == "staff" and row.staff_may_change)
+                before = owner_rows(w) if checked else None
+                if method == "POST":
+                    response = clients[actor].post(url, post_data(w, row.data))
+                else:
+                    response = clients[actor].generic(method, url)
+                _check(response, expected, label)
+                if before is not None and method not in ("GET", "HEAD"):
+                    assert owner_rows(w) == before, f"{label} changed the owner's rows"
+                transaction.set_rollback(True)
+
+
+def test_the_world_is_what_the_matrix_assumes(db):
+    """Guards the rows above: if these change, the answers would mean something else."""
+    w = build_world()
+    assert w.racer.owner == w.owner and w.racer.is_default
+    assert list(w.vehicle.baseline_versions.values_list("number", flat=True).order_by("number")) == [1, 2]
+    assert w.race_day.is_open and w.race_day.changes.count() == 1 and w.race_day.rounds.count() == 1
+    assert w.sim_profile.is_public and not w.private_profile.is_public
+    assert w.library_setup.can_edit(w.owner) and not w.library_setup.can_edit(w.other)
+    assert settings.ENABLE_PUBLIC_PROFILES
+    assert uuid.UUID(str(w.sim_profile.pk))
