@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +28,18 @@ identifier_validator = RegexValidator(
 )
 
 VERIFICATION_CODE_TTL = dt.timedelta(hours=48)
+
+# What the driver search looks at; migration 0007 keeps ``search_text`` equal
+# to these, one per line, on PostgreSQL.
+SEARCH_FIELDS = (
+    "profile_name",
+    "profile_identifier",
+    "linked_user__username",
+    "linked_user__first_name",
+    "linked_user__last_name",
+)
+SEARCH_MAX_WORDS = 8
+SEARCH_MIN_CONTAINS = 3  # shorter words match the start of a field
 
 
 class ProfileAlreadyLinked(Exception):
@@ -70,18 +83,36 @@ class SimProfileQuerySet(models.QuerySet):
     def search(self, q: str) -> "SimProfileQuerySet":
         """Every word of ``q`` must match the name, the identifier or the linked user's names.
 
-        Kept as one chainable method so the search can later move to trigram
-        indexes without touching the views.
+        Words of three characters or more match anywhere in a field; shorter
+        ones match the start of a field (a trigram index cannot help with one
+        or two letters, and "contains a" would match almost everyone).
+
+        On PostgreSQL the match runs on ``search_text``, a column that
+        triggers keep equal to those five fields, one per line, with a
+        trigram index on ``UPPER(search_text)`` (migration 0007): one indexed
+        condition instead of an OR across a join that no index can answer.
+        The column is outside Django's model state, so this method must be
+        applied to the profiles table itself (not inside a subquery of another
+        model). SQLite has no such column and runs the same match as a join.
         """
-        for term in q.split()[:8]:
-            self = self.filter(
-                Q(profile_name__icontains=term)
-                | Q(profile_identifier__icontains=term)
-                | Q(linked_user__username__icontains=term)
-                | Q(linked_user__first_name__icontains=term)
-                | Q(linked_user__last_name__icontains=term)
-            )
+        terms = q.split()[:SEARCH_MAX_WORDS]
+        if connections[self.db].vendor == "postgresql":
+            for term in terms:
+                self = self.filter(self._search_text_matches(term))
+            return self
+        for term in terms:
+            lookup = "icontains" if len(term) >= SEARCH_MIN_CONTAINS else "istartswith"
+            self = self.filter(Q(*[(f"{field}__{lookup}", term) for field in SEARCH_FIELDS], _connector=Q.OR))
         return self
+
+    def _search_text_matches(self, term: str) -> RawSQL:
+        connection = connections[self.db]
+        word = connection.ops.prep_for_like_query(term)
+        # A field starts with the word when the word follows a line break.
+        pattern = f"%{word}%" if len(term) >= SEARCH_MIN_CONTAINS else f"%\n{word}%"
+        column = f"{connection.ops.quote_name(self.query.get_initial_alias())}.search_text"
+        # Only the quoted table alias is interpolated; the word is a parameter.
+        return RawSQL(f"UPPER({column}) LIKE UPPER(%s)", [pattern], output_field=models.BooleanField())  # noqa: S611
 
     def newest_activity_first(self) -> "SimProfileQuerySet":
         return self.order_by("-updated_at", "-id")

@@ -1,0 +1,141 @@
+"""A trigger-maintained search column with a trigram index, on PostgreSQL only.
+
+The driver search matches every word against the profile's name and
+identifier and its linked user's username, first and last name. Written as
+an OR across a join to the user table, PostgreSQL can use no index: at a
+million profiles a rare word scans the whole table. So each profile carries
+``search_text``: its own fields and its linked user's, one per line. Triggers
+keep it right on every insert, edit, link, unlink and user rename, whoever
+writes (views, services, admin, bulk updates, SQL). A GIN trigram index on
+``UPPER(search_text)`` (the expression the query uses) answers rare words;
+common words walk the newest-first index and stop after a page.
+
+PostgreSQL only, and outside Django's model state: the column, the triggers
+and a GIN/``gin_trgm_ops`` index have no SQLite equivalent, and a model
+field or ``Meta.indexes`` entry would make every later SQLite table rebuild
+try to create them. ``OnPostgresOnly`` runs its operation on PostgreSQL and
+leaves the model state alone, so SQLite (which searches with the plain join,
+see ``SimProfileQuerySet.search``) sees nothing and ``makemigrations --check``
+stays clean.
+
+Not atomic, so nothing blocks writes for long: the column is added without a
+rewrite, the backfill commits in batches, and the index is built
+CONCURRENTLY (dropped first if an earlier attempt left it invalid).
+"""
+
+from django.db import migrations
+from django.db.migrations.operations.base import Operation
+
+BATCH = 20_000
+
+
+class OnPostgresOnly(Operation):
+    """Run ``operation`` on PostgreSQL only, without touching Django's model state."""
+
+    reversible = True
+
+    def __init__(self, operation: Operation):
+        self.operation = operation
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [self.operation], {}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            self.operation.database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            self.operation.database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f"{self.operation.describe()} (PostgreSQL only)"
+
+
+# One field per line, with a leading newline so "starts with" is "contains
+# newline + word" (search words never hold whitespace). Unlinked: no user part.
+TRIGGERS = r"""
+CREATE OR REPLACE FUNCTION sims_simprofile_search_text() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.search_text := concat_ws(E'\n', '', NEW.profile_name, NEW.profile_identifier,
+        (SELECT concat_ws(E'\n', u.username, u.first_name, u.last_name)
+           FROM profiles_user u WHERE u.id = NEW.linked_user_id));
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER sims_simprofile_search_text
+    BEFORE INSERT OR UPDATE OF profile_name, profile_identifier, linked_user_id ON sims_simprofile
+    FOR EACH ROW EXECUTE FUNCTION sims_simprofile_search_text();
+
+CREATE OR REPLACE FUNCTION profiles_user_sim_search_text() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- Touching linked_user_id fires the profile trigger, which re-reads the names.
+    UPDATE sims_simprofile SET linked_user_id = linked_user_id WHERE linked_user_id = NEW.id;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER profiles_user_sim_search_text
+    AFTER UPDATE OF username, first_name, last_name ON profiles_user
+    FOR EACH ROW
+    WHEN (OLD.username IS DISTINCT FROM NEW.username
+          OR OLD.first_name IS DISTINCT FROM NEW.first_name
+          OR OLD.last_name IS DISTINCT FROM NEW.last_name)
+    EXECUTE FUNCTION profiles_user_sim_search_text();
+"""
+
+DROP_TRIGGERS = """
+DROP TRIGGER IF EXISTS profiles_user_sim_search_text ON profiles_user;
+DROP FUNCTION IF EXISTS profiles_user_sim_search_text();
+DROP TRIGGER IF EXISTS sims_simprofile_search_text ON sims_simprofile;
+DROP FUNCTION IF EXISTS sims_simprofile_search_text();
+"""
+
+DROP_INDEX = 'DROP INDEX CONCURRENTLY IF EXISTS "sim_profile_search_text_trgm"'
+
+
+def backfill(apps, schema_editor):
+    """Fill the column in batches, each its own transaction (the migration is not atomic)."""
+    with schema_editor.connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "UPDATE sims_simprofile SET linked_user_id = linked_user_id WHERE id IN "
+                "(SELECT id FROM sims_simprofile WHERE search_text = '' LIMIT %s)",
+                [BATCH],
+            )
+            if cursor.rowcount < BATCH:
+                break
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [
+        ("sims", "0006_verification_audit_events"),
+        ("profiles", "0004_one_default_racer_per_owner"),
+    ]
+
+    operations = [
+        # Kept on reversal: other apps' indexes may use the extension too.
+        OnPostgresOnly(migrations.RunSQL("CREATE EXTENSION IF NOT EXISTS pg_trgm", migrations.RunSQL.noop)),
+        OnPostgresOnly(
+            migrations.RunSQL(
+                "ALTER TABLE sims_simprofile ADD COLUMN IF NOT EXISTS search_text text NOT NULL DEFAULT ''",
+                "ALTER TABLE sims_simprofile DROP COLUMN IF EXISTS search_text",
+            )
+        ),
+        OnPostgresOnly(migrations.RunSQL(TRIGGERS, DROP_TRIGGERS)),
+        OnPostgresOnly(migrations.RunPython(backfill, migrations.RunPython.noop)),
+        OnPostgresOnly(
+            migrations.RunSQL(
+                [
+                    DROP_INDEX,
+                    'CREATE INDEX CONCURRENTLY "sim_profile_search_text_trgm" ON sims_simprofile '
+                    "USING gin ((UPPER(search_text)) gin_trgm_ops)",
+                ],
+                [DROP_INDEX],
+            )
+        ),
+    ]

@@ -1,0 +1,54 @@
+"""generate_bench_data fills a database with the sizes and ratios the benchmarks expect."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from profiles.models import User
+from racing.models import LibrarySetup
+from sims.models import SimProfile
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _generate(**sizes):
+    call_command("generate_bench_data", "--no-progress", *[f"--{k}={v}" for k, v in sizes.items()])
+
+
+def test_small_run_has_the_sizes_and_ratios():
+    _generate(profiles=300, users=50, library=100)
+    profiles = SimProfile.objects.all()
+    assert profiles.count() == 300
+    assert profiles.filter(linked_user__isnull=False).count() == 100  # a third linked
+    assert profiles.filter(is_public=False).count() == 30  # 10% private
+    assert User.objects.count() == 50 and LibrarySetup.objects.count() == 100
+    assert profiles.values("simulator").distinct().count() == 6
+    assert profiles.exclude(profile_name="").count() == 300
+    # Linked profiles point at generated users, and the search finds them by username.
+    linked = profiles.filter(linked_user__isnull=False).select_related("linked_user").first()
+    assert linked.linked_user.email.endswith("@bench.apex.invalid")
+    assert linked in SimProfile.objects.search(linked.linked_user.username)
+
+
+def test_new_rows_get_ids_after_the_generated_ones():
+    _generate(profiles=3, users=5, library=2)
+    assert User.objects.create_user("after").pk > User.objects.exclude(username="after").order_by("-pk")[0].pk
+    setup = LibrarySetup.objects.create(track="T", brand="B", vehicle="V")
+    assert setup.pk == LibrarySetup.objects.order_by("-pk")[0].pk
+
+
+def test_refuses_to_run_twice():
+    _generate(profiles=10, users=5, library=5)
+    with pytest.raises(CommandError, match="already holds bench data"):
+        _generate(profiles=10, users=5, library=5)
+    assert SimProfile.objects.count() == 10
+
+
+def test_same_seed_same_names():
+    _generate(profiles=20, users=5, library=1)
+    first = list(SimProfile.objects.order_by("profile_identifier").values_list("profile_name", flat=True))
+    SimProfile.objects.all().delete()
+    LibrarySetup.objects.all().delete()
+    User.objects.all().delete()
+    _generate(profiles=20, users=5, library=1)
+    again = list(SimProfile.objects.order_by("profile_identifier").values_list("profile_name", flat=True))
+    assert first == again
