@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from profiles.models import RacerProfile
@@ -21,6 +22,9 @@ def _setup_values_model():
 
 
 SetupValues = _setup_values_model()
+
+LIBRARY_SEARCH_MAX_WORDS = 8
+LIBRARY_SEARCH_MIN_CONTAINS = 3  # shorter words match the start of a field
 
 
 class VehicleQuerySet(models.QuerySet):
@@ -111,22 +115,42 @@ class BaselineVersion(SetupValues):
 
 
 class LibrarySetupQuerySet(models.QuerySet):
-    """Reads for the public library.
-
-    ``search`` is a plain case-insensitive match so it runs on SQLite too; a
-    PostgreSQL trigram or full-text version can replace it behind the same name.
-    """
+    """Reads for the public library."""
 
     SEARCH_FIELDS = ("track", "brand", "vehicle", "condition", "source")
 
     def search(self, q: str) -> "LibrarySetupQuerySet":
+        """Every word of ``q`` must match one of the text fields, ignoring case.
+
+        Words of three characters or more match anywhere in a field; shorter
+        ones match the start of a field (no trigram index helps with one or
+        two letters). On PostgreSQL the words are matched against the fields
+        joined one per line, the expression that migration 0004 indexes with
+        trigrams: one indexed condition instead of five ORed ones. SQLite runs
+        the same match field by field.
+        """
         qs = self
-        for term in (q or "").split():
-            match = Q()
-            for field in self.SEARCH_FIELDS:
-                match |= Q(**{f"{field}__icontains": term})
-            qs = qs.filter(match)
+        terms = (q or "").split()[:LIBRARY_SEARCH_MAX_WORDS]
+        if connections[self.db].vendor == "postgresql":
+            for term in terms:
+                qs = qs.filter(qs._search_expression_matches(term))
+            return qs
+        for term in terms:
+            lookup = "icontains" if len(term) >= LIBRARY_SEARCH_MIN_CONTAINS else "istartswith"
+            qs = qs.filter(
+                Q(*[(f"{field}__{lookup}", term) for field in self.SEARCH_FIELDS], _connector=Q.OR)
+            )
         return qs
+
+    def _search_expression_matches(self, term: str) -> RawSQL:
+        connection = connections[self.db]
+        word = connection.ops.prep_for_like_query(term)
+        pattern = f"%{word}%" if len(term) >= LIBRARY_SEARCH_MIN_CONTAINS else f"%\n{word}%"
+        alias = connection.ops.quote_name(self.query.get_initial_alias())
+        # Must read exactly like the indexed expression in migration 0004.
+        joined = " || ".join(f"E'\\n' || {alias}.{connection.ops.quote_name(f)}" for f in self.SEARCH_FIELDS)
+        # Only quoted names are interpolated; the word is a parameter.
+        return RawSQL(f"UPPER({joined}) LIKE UPPER(%s)", [pattern], output_field=models.BooleanField())  # noqa: S611
 
     def filtered(
         self, *, track: str = "", brand: str = "", vehicle: str = "", condition: str = ""
