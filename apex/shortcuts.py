@@ -26,7 +26,9 @@ def render_page(
 def safe_next(request: HttpRequest, default: str = "/") -> str:
     """The ``next`` parameter when it points inside this site, else ``default``."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    # Only a path: redirect() would take anything else for a URL name and
+    # fail to reverse it ("next=abc" was a server error).
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
