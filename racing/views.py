@@ -320,7 +320,8 @@ def baseline_diff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         b = numbers[0]
     if a is None and b is not None:
         a = b - 1 if b - 1 in numbers else b
-    versions = {v.number: v for v in vehicle.baseline_versions.filter(number__in=[a, b])}
+    # Only numbers that exist reach the query: an enormous one overflows SQLite's integer.
+    versions = {v.number: v for v in vehicle.baseline_versions.filter(number__in={a, b} & set(numbers))}
     old, new = versions.get(a), versions.get(b)
     if numbers and (old is None or new is None):
         raise Http404("No such baseline version.")
