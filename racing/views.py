@@ -554,7 +554,10 @@ def raceday_change_status(request: AuthenticatedHttpRequest, pk: int, change_pk:
         change.race_day = race_day
         services.race_day_change_set_status(change=change, status=form.cleaned_data["status"])
     if not request.htmx:
-        messages.success(request, f"{change.param.label}: marked {change.get_status_display().lower()}.")
+        if form.is_valid():
+            messages.success(request, f"{change.param.label}: marked {change.get_status_display().lower()}.")
+        else:
+            messages.error(request, f"{change.param.label}: choose one of planned, tried, kept or reverted.")
         return redirect(race_day)
     context = _raceday_context(race_day, change_form=RaceDayChangeForm(race_day=race_day))
     return render_page(request, "racing/raceday_detail.html", context, partial="workspace")
