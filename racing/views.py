@@ -33,6 +33,7 @@ from racing.models import BaselineVersion, LibrarySetup, RaceDay, RaceDayChange,
 from racing.setup_params import BY_FIELD, diff, grouped, values_of
 
 PAGE_SIZE = 20
+MAX_PAGE_NUMBER = 1_000_000
 LIBRARY_TARGET_KEY = "racing:library_target_vehicle"
 LIBRARY_FILTERS = [("track", "Track"), ("brand", "Brand"), ("vehicle", "Vehicle"), ("condition", "Condition")]
 LIBRARY_CHOICES_KEY = "racing:library:filter-choices"
@@ -119,7 +120,8 @@ def _uncounted_page(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -
     person clicks through to. A page past the end shows the first page.
     """
     try:
-        number = max(int(request.GET.get("page") or 1), 1)
+        # Capped: a page like 10**18 made an OFFSET SQLite cannot hold (a 500).
+        number = min(max(int(request.GET.get("page") or 1), 1), MAX_PAGE_NUMBER)
     except ValueError:
         number = 1
     start = (number - 1) * per_page
