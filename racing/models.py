@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import connections, models
-from django.db.models import Max, OuterRef, Q, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Func, Max, OuterRef, Q, Subquery
+from django.db.models.lookups import IContains
 from django.urls import reverse
 
 from profiles.models import RacerProfile
@@ -114,6 +114,17 @@ class BaselineVersion(SetupValues):
         return reverse("baseline_version_detail", args=[self.vehicle_id, self.number])
 
 
+class SearchLines(Func):
+    """Text fields joined one per line after a leading line break (PostgreSQL).
+
+    Reads exactly like the expression migration 0004 indexes with trigrams.
+    """
+
+    template = "(E'\\n' || %(expressions)s)"
+    arg_joiner = " || E'\\n' || "
+    output_field = models.TextField()
+
+
 class LibrarySetupQuerySet(models.QuerySet):
     """Reads for the public library."""
 
@@ -142,15 +153,10 @@ class LibrarySetupQuerySet(models.QuerySet):
             )
         return qs
 
-    def _search_expression_matches(self, term: str) -> RawSQL:
-        connection = connections[self.db]
-        word = connection.ops.prep_for_like_query(term)
-        pattern = f"%{word}%" if len(term) >= LIBRARY_SEARCH_MIN_CONTAINS else f"%\n{word}%"
-        alias = connection.ops.quote_name(self.query.get_initial_alias())
-        # Must read exactly like the indexed expression in migration 0004.
-        joined = " || ".join(f"E'\\n' || {alias}.{connection.ops.quote_name(f)}" for f in self.SEARCH_FIELDS)
-        # Only quoted names are interpolated; the word is a parameter.
-        return RawSQL(f"UPPER({joined}) LIKE UPPER(%s)", [pattern], output_field=models.BooleanField())  # noqa: S611
+    def _search_expression_matches(self, term: str) -> IContains:
+        # A field starts with the word when the word follows a line break.
+        word = term if len(term) >= LIBRARY_SEARCH_MIN_CONTAINS else f"\n{term}"
+        return IContains(SearchLines(*self.SEARCH_FIELDS), word)
 
     def filtered(
         self, *, track: str = "", brand: str = "", vehicle: str = "", condition: str = ""

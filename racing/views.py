@@ -125,7 +125,12 @@ def _uncounted_page(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -
     except ValueError:
         number = 1
     start = (number - 1) * per_page
-    rows = list(queryset[start : start + per_page + 1])
+    if start:
+        # Skip rows by id alone, then load the page's rows and their joins:
+        # OFFSET over the full query would join every skipped row too.
+        rows = list(queryset.filter(pk__in=queryset.values("pk")[start : start + per_page + 1]))
+    else:
+        rows = list(queryset[: per_page + 1])
     if not rows and number > 1:
         number, rows = 1, list(queryset[: per_page + 1])
     return UncountedPage(object_list=rows[:per_page], number=number, has_next=len(rows) > per_page)

@@ -12,8 +12,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import connections, models
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Q
+from django.db.models.expressions import Expression
+from django.db.models.lookups import IContains
 from django.urls import reverse
 from django.utils import timezone
 
@@ -61,6 +62,30 @@ class Simulator(models.Model):
         return reverse("simulator_profiles", args=[self.slug])
 
 
+class SearchText(Expression):
+    """The profile's ``search_text`` column: PostgreSQL only, kept by triggers (migration 0007).
+
+    Not a model field, so SQLite and Django's model state never see it; the
+    column is reached through the primary key's table alias, which Django
+    relabels like any column when the query becomes a subquery.
+    """
+
+    output_field = models.TextField()
+
+    def __init__(self, key=None):
+        super().__init__()
+        self.key = F("pk") if key is None else key
+
+    def get_source_expressions(self):
+        return [self.key]
+
+    def set_source_expressions(self, exprs):
+        (self.key,) = exprs
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.key.alias)}.search_text", []
+
+
 class SimProfileQuerySet(models.QuerySet):
     def public(self) -> "SimProfileQuerySet":
         return self.filter(is_public=True)
@@ -91,9 +116,7 @@ class SimProfileQuerySet(models.QuerySet):
         triggers keep equal to those five fields, one per line, with a
         trigram index on ``UPPER(search_text)`` (migration 0007): one indexed
         condition instead of an OR across a join that no index can answer.
-        The column is outside Django's model state, so this method must be
-        applied to the profiles table itself (not inside a subquery of another
-        model). SQLite has no such column and runs the same match as a join.
+        SQLite has no such column and runs the same match as a join.
         """
         terms = q.split()[:SEARCH_MAX_WORDS]
         if connections[self.db].vendor == "postgresql":
@@ -105,14 +128,10 @@ class SimProfileQuerySet(models.QuerySet):
             self = self.filter(Q(*[(f"{field}__{lookup}", term) for field in SEARCH_FIELDS], _connector=Q.OR))
         return self
 
-    def _search_text_matches(self, term: str) -> RawSQL:
-        connection = connections[self.db]
-        word = connection.ops.prep_for_like_query(term)
+    def _search_text_matches(self, term: str) -> IContains:
         # A field starts with the word when the word follows a line break.
-        pattern = f"%{word}%" if len(term) >= SEARCH_MIN_CONTAINS else f"%\n{word}%"
-        column = f"{connection.ops.quote_name(self.query.get_initial_alias())}.search_text"
-        # Only the quoted table alias is interpolated; the word is a parameter.
-        return RawSQL(f"UPPER({column}) LIKE UPPER(%s)", [pattern], output_field=models.BooleanField())  # noqa: S611
+        word = term if len(term) >= SEARCH_MIN_CONTAINS else f"\n{term}"
+        return IContains(SearchText(), word)
 
     def newest_activity_first(self) -> "SimProfileQuerySet":
         return self.order_by("-updated_at", "-id")

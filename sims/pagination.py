@@ -68,9 +68,9 @@ def keyset_page(queryset: QuerySet, params: QueryDict, *, keep: dict, size: int 
     if before is not None:
         when, key = before
         rows = list(
-            queryset.filter(Q(updated_at__gt=when) | Q(updated_at=when, id__gt=key)).order_by(
-                "updated_at", "id"
-            )[: size + 1]
+            queryset.filter(updated_at__gte=when)
+            .filter(Q(updated_at__gt=when) | Q(updated_at=when, id__gt=key))
+            .order_by("updated_at", "id")[: size + 1]
         )
         has_previous = len(rows) > size
         items = list(reversed(rows[:size]))
@@ -79,7 +79,11 @@ def keyset_page(queryset: QuerySet, params: QueryDict, *, keep: dict, size: int 
     else:
         if after is not None:
             when, key = after
-            queryset = queryset.filter(Q(updated_at__lt=when) | Q(updated_at=when, id__lt=key))
+            # The redundant updated_at bound lets the index scan start at the
+            # cursor; the OR alone makes PostgreSQL read every newer row first.
+            queryset = queryset.filter(updated_at__lte=when).filter(
+                Q(updated_at__lt=when) | Q(updated_at=when, id__lt=key)
+            )
         else:
             number = 1
         rows = list(queryset.order_by("-updated_at", "-id")[: size + 1])

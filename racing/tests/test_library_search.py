@@ -137,3 +137,8 @@ def test_filter_choices_come_from_the_cache_on_later_pages(client, library, djan
     with django_assert_max_num_queries(3):
         page = client.get(reverse("library_list")).content.decode()
     assert '<option value="Genk">' in page and '<option value="Hidden Until Refresh">' not in page
+
+
+def test_search_works_inside_a_subquery(library):
+    inner = LibrarySetup.objects.search("genk xray").values("pk")
+    assert list(LibrarySetup.objects.filter(pk__in=inner)) == [library[1]]

@@ -151,3 +151,9 @@ def test_renaming_a_profile_and_deleting_its_user_update_the_search(drivers):
     assert _found("fastlap") == {"Works Car"}
     User.objects.get(username="lh44").delete()
     assert _found("fastlap") == set() and _found("works") == {"Works Car"}
+
+
+def test_search_works_inside_a_subquery(drivers):
+    inner = SimProfile.objects.search("verst").values("pk")
+    outer = SimProfile.objects.exclude(profile_name="Anna Schmidt").filter(pk__in=inner)
+    assert list(outer.values_list("profile_name", flat=True)) == ["Max Verstappen"]
