@@ -53,6 +53,11 @@ def _label(text: str) -> re.Pattern:
     return re.compile(rf"^\s*{re.escape(text)}:?\s*$")
 
 
+def field(scope: Page | Locator, text: str) -> Locator:
+    """The form field labelled ``text`` (exactly, with or without Django's colon)."""
+    return scope.get_by_label(_label(text))
+
+
 def signup(page: Page, username: str, password: str = PASSWORD, email: str | None = None) -> None:
     page.goto("/accounts/signup/")
     assert_fields_labelled(page)
@@ -116,4 +121,70 @@ def star(page: Page, name: str) -> None:
     panel.get_by_role("button", name=f"Make {name} the default racer").click()
     expect(switcher(page).get_by_role("button", name=f"{name} is the default racer")).to_have_attribute(
         "aria-pressed", "true"
+    )
+
+
+# --- data for journeys ---------------------------------------------------------
+# Built in the test's database before the browser opens; the journeys then
+# drive the pages. Imports are local so this module loads before Django apps.
+
+
+def account_with_racers(username: str, *names: str):
+    """A user who logs in with ``PASSWORD``, owning racers ``names`` (the first is the default).
+
+    Returns ``(user, [racer, ...])``.
+    """
+    from conftest import make_user
+    from profiles import services
+
+    owner = make_user(username, password=PASSWORD)
+    racers = [services.create_profile(owner, name) for name in names or ("Default Racer",)]
+    return owner, racers
+
+
+def vehicle_with_baseline(racer, brand: str = "Mugen", model: str = "MBX8R", **values):
+    """A vehicle of ``racer`` whose baseline version 1 holds the usual test setup (plus ``values``)."""
+    from racing.tests.factories import make_baseline, make_vehicle
+
+    vehicle = make_vehicle(racer, brand=brand, model=model)
+    make_baseline(vehicle, note="Shop master", **values)
+    return vehicle
+
+
+def focused(page: Page) -> str:
+    """A short description of the focused element, for assertions and messages."""
+    return page.evaluate(
+        "() => { const e = document.activeElement;"
+        " return `${e.tagName.toLowerCase()}|${e.getAttribute('aria-label') || e.textContent.trim()}`; }"
+    )
+
+
+def tab_to(page: Page, selector: str, *, backwards: bool = False, max_tabs: int = 60) -> None:
+    """Press Tab until the element matching ``selector`` has focus (it must be reachable)."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(max_tabs):
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{selector} is not reachable with {key}; focus ended on {focused(page)}")
+
+
+def mark_page(page: Page) -> None:
+    """Tag the loaded document; ``assert_same_page`` then proves htmx swapped without a reload."""
+    page.evaluate("() => { window.__apexPageMark = 'kept'; }")
+
+
+def assert_same_page(page: Page) -> None:
+    assert page.evaluate("() => window.__apexPageMark") == "kept", f"{page.url} reloaded instead of swapping"
+
+
+def wait_for_htmx(page: Page) -> None:
+    """Wait until no htmx request, swap or settle is under way.
+
+    New content gets its hx-* behaviour when htmx settles it, a moment after
+    it shows; a step that uses swapped-in controls waits for that, as a
+    person's next click naturally does. Call it after expecting what the swap shows.
+    """
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
     )
