@@ -1,0 +1,55 @@
+"""Sim profile list pages run the same number of queries for 2 rows as for 30."""
+
+import pytest
+from django.urls import reverse
+
+from conftest import make_user
+from sims.tests.factories import make_profile, make_simulator
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries_for(client, url, params, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit):
+        response = client.get(url, params)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_my_sim_profiles_page_is_constant(owner_client, user, rows, django_assert_max_num_queries):
+    sims = [make_simulator("iracing"), make_simulator("acc", "ACC")]
+    for i in range(rows):
+        profile = make_profile(sims[i % 2], name=f"Mine {i}", linked_user=user)
+        if i % 3 == 0:
+            profile.is_verified = True
+            profile.save()
+    _queries_for(owner_client, reverse("my_sim_profiles"), {}, django_assert_max_num_queries, 5)
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_simulator_page_is_constant(client, rows, django_assert_max_num_queries):
+    sim = make_simulator("acc", "ACC")
+    owner = make_user("linked")
+    for i in range(rows):
+        make_profile(sim, name=f"Acc {i}", linked_user=owner if i % 2 else None)
+    _queries_for(client, reverse("simulator_profiles", args=["acc"]), {}, django_assert_max_num_queries, 3)
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_search_with_linked_users_is_constant(client, rows, django_assert_max_num_queries):
+    sim = make_simulator()
+    for i in range(rows):
+        owner = make_user(f"driver{i}", last_name="Fastlap")
+        make_profile(sim, name=f"Racer {i}", linked_user=owner)
+    _queries_for(client, reverse("sim_profile_search"), {"q": "fastlap"}, django_assert_max_num_queries, 3)
+    _queries_for(
+        client, reverse("sim_profile_search"), {"q": "ra", "sim": "iracing"}, django_assert_max_num_queries, 3
+    )
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_claim_search_is_constant(owner_client, rows, django_assert_max_num_queries):
+    for i in range(rows):
+        make_profile(name=f"Unclaimed {i}")
+    url = reverse("my_sim_profile_search")
+    _queries_for(owner_client, url, {"q": "unclaimed"}, django_assert_max_num_queries, 5)
