@@ -1,6 +1,8 @@
 """Owners become linked users; every profile gets an identifier.
 
-The work lives in ``sims.backfill`` so it can be run and measured on its own.
+One UPDATE over the bare new columns of ``0002_add_identifier_links_visibility``
+(no index on them, no foreign key yet). The work lives in ``sims.backfill``
+so it can be run and measured on its own.
 """
 
 from django.db import migrations

@@ -1,14 +1,21 @@
 """The owned-to-linked migration path, as existing deployments run it."""
 
 import datetime as dt
+import uuid
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import CharField
+from django.db.models.functions import Cast
+from django.utils.text import slugify
 
-from sims.backfill import UNCLAIMED_USERNAME, backfill_links
+from sims.backfill import UNCLAIMED_USERNAME, backfill_links, identifier_for, identifier_sql
+from sims.models import SimProfile
+from sims.tests.factories import make_profile
 
 LEGACY = [("sims", "0001_initial")]
+BACKFILLED = [("sims", "0003_backfill_links")]
 LINKED = [("sims", "0005_remove_user")]
 
 
@@ -40,8 +47,8 @@ def populate_legacy(apps):
     for key, sim, owner, name in [
         ("ana_ir", iracing, ana, "Ana Lópes Racing"),
         ("ana_acc", acc, ana, "Ana  --  Fast!!"),
-        ("ben_ir", iracing, ben, "Ben"),
-        ("same_name", iracing, ben, "Ben"),  # same name on one simulator: ids keep them apart
+        ("ben_ir", iracing, ben, "Ben O'Brien_2"),
+        ("same_name", iracing, ben, "Ben O'Brien_2"),  # same name on one simulator: ids keep them apart
         ("blank", acc, ben, ""),
     ]:
         profile = SimProfile.objects.create(simulator=sim, user=owner, profile_name=name)
@@ -55,6 +62,20 @@ def state(apps):
     return {p.pk: p for p in SimProfile.objects.select_related("linked_user")}
 
 
+def db_id(pk) -> str:
+    """The id as the database casts it to text: the identifier's suffix."""
+    return str(pk) if connection.vendor == "postgresql" else pk.hex
+
+
+def constraints_on(table: str) -> dict:
+    with connection.cursor() as cursor:
+        return connection.introspection.get_constraints(cursor, table)
+
+
+def on_column(constraints: dict, column: str) -> list[dict]:
+    return [c for c in constraints.values() if c["columns"] == [column]]
+
+
 def test_backfill_links_owners_fills_identifiers_and_verifies(migrator):
     apps = migrator(LEGACY)
     ids = populate_legacy(apps)
@@ -66,12 +87,12 @@ def test_backfill_links_owners_fills_identifiers_and_verifies(migrator):
     assert ana_ir.linked_user.username == "ana"
     assert ana_ir.is_verified is True
     assert ana_ir.linked_at == T0
-    assert ana_ir.profile_identifier.startswith("ana-l")
-    assert ana_ir.profile_identifier.replace("-", "").endswith(ids["ana_ir"].hex)
-    assert profiles[ids["ana_acc"]].profile_identifier.startswith("ana-fast-")
-    assert profiles[ids["blank"]].profile_identifier.startswith("profile-")
+    # As slugify has it: accents folded, apostrophes dropped, underscores kept.
+    assert ana_ir.profile_identifier == f"ana-lopes-racing-{db_id(ids['ana_ir'])}"
+    assert profiles[ids["ana_acc"]].profile_identifier == f"ana-fast-{db_id(ids['ana_acc'])}"
+    assert profiles[ids["ben_ir"]].profile_identifier == f"ben-obrien_2-{db_id(ids['ben_ir'])}"
+    assert profiles[ids["blank"]].profile_identifier == f"profile-{db_id(ids['blank'])}"
     assert profiles[ids["ben_ir"]].profile_identifier != profiles[ids["same_name"]].profile_identifier
-    assert all(p.profile_identifier for p in profiles.values())
     assert all(p.is_public for p in profiles.values())
     assert profiles[ids["ben_ir"]].linked_at == T0 + dt.timedelta(days=2)
 
@@ -102,6 +123,10 @@ def test_backward_restores_owners_and_forward_again_keeps_data(migrator):
     placeholder = apps.get_model("profiles", "User").objects.get(username=UNCLAIMED_USERNAME)
     assert placeholder.is_active is False
     assert not placeholder.password or placeholder.password.startswith("!")
+    # The legacy shape again, owner index and foreign key included.
+    user_id = on_column(constraints_on("sims_simprofile"), "user_id")
+    assert any(c["index"] for c in user_id)
+    assert any(c["foreign_key"] == ("profiles_user", "id") for c in user_id)
 
     apps = migrator(LINKED)
     profiles = state(apps)
@@ -117,11 +142,95 @@ def test_backward_restores_owners_and_forward_again_keeps_data(migrator):
 def test_backfill_is_idempotent(migrator):
     apps = migrator(LEGACY)
     ids = populate_legacy(apps)
-    apps = migrator([("sims", "0003_backfill_links")])
+    apps = migrator(BACKFILLED)
     SimProfile = apps.get_model("sims", "SimProfile")
     SimProfile.objects.filter(pk=ids["ana_ir"]).update(profile_identifier="123456", is_verified=False)
+    before = list(SimProfile.objects.order_by("pk").values())
 
     backfill_links(apps, None)
+
+    assert list(SimProfile.objects.order_by("pk").values()) == before
     again = SimProfile.objects.get(pk=ids["ana_ir"])
     assert again.profile_identifier == "123456"
     assert again.is_verified is False
+
+
+def test_new_columns_are_bare_during_the_backfill_and_indexed_after(migrator):
+    migrator(BACKFILLED)
+    during = constraints_on("sims_simprofile")
+    assert on_column(during, "linked_user_id") == []
+    assert on_column(during, "is_public") == []
+    assert not any(c["index"] for c in on_column(during, "user_id"))
+    assert "sim_profile_public_recent_idx" not in during
+
+    migrator(LINKED)
+    after = constraints_on("sims_simprofile")
+    linked_user = on_column(after, "linked_user_id")
+    assert any(c["index"] for c in linked_user)
+    assert any(c["foreign_key"] == ("profiles_user", "id") for c in linked_user)
+    assert any(c["index"] for c in on_column(after, "is_public"))
+    assert after["sim_profile_public_recent_idx"]["index"]
+    assert after["unique_identifier_per_simulator"]["unique"]
+
+
+@pytest.mark.postgres
+def test_linked_user_foreign_key_is_enforced_after_the_migration(migrator):
+    apps = migrator(LEGACY)
+    ids = populate_legacy(apps)
+    migrator(LINKED)
+
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE sims_simprofile SET linked_user_id = -1 WHERE id = %s", [ids["ana_ir"]])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+TRICKY_NAMES = [
+    "Sébastien O'Brien",
+    "Zoë Räikkönen",
+    "Chloé D'Ambrosio",
+    "charles_smith13",
+    "__under_score__",
+    "Max   Verstappen  #33",
+    "Kimi Räikkönen | Redline",
+    "  -- Leading punctuation!",
+    "...St. John...",
+    "Jean-Pierre  -  Dupont",
+    "Tab\tand\nnew line",
+    "Søren Nørgaard",  # no decomposition for ø: slugify drops it
+    "Łukasz Ōta",
+    "Ştefan Ţîrcă Çelik",
+    "İsmail ﬁnn Straße",
+    "BS+COMPETITION",
+    "🏎️ Speed",
+    "!!!",
+    "'''",
+    "東京",
+    "",
+    "Fernando-Pierre Van der Berg (Williams Esports Academy) of the Great Racing Team",
+]
+
+
+def test_sql_identifier_matches_slugify_and_fits_the_column(db):
+    max_length = SimProfile._meta.get_field("profile_identifier").max_length
+    room = max_length - 1 - len(db_id(uuid.uuid4()))  # for the slug, before "-" and the id
+    cut_at_dash = "x" * room + " tail"  # the cut leaves a trailing "-", which goes
+    names = [*TRICKY_NAMES, cut_at_dash]
+    profiles = [make_profile(name=name) for name in names]
+    rows = SimProfile.objects.filter(pk__in=[p.pk for p in profiles]).values_list(
+        "profile_name", "id", Cast("id", CharField()), identifier_sql(connection)
+    )
+
+    assert len(rows) == len(names)
+    for name, pk, suffix, identifier in rows:
+        assert identifier == identifier_for(name, suffix), name
+        assert len(identifier) <= max_length
+        slug = slugify(name) or "profile"
+        if len(slug) + 1 + len(suffix) <= max_length:
+            assert identifier == f"{slug}-{suffix}", name
+        assert suffix == db_id(pk)
+    slugs = {name: identifier.removesuffix(f"-{suffix}") for name, _, suffix, identifier in rows}
+    assert slugs["Sébastien O'Brien"] == "sebastien-obrien"
+    assert slugs["__under_score__"] == "under_score"
+    assert slugs["Søren Nørgaard"] == "sren-nrgaard"
+    assert slugs["!!!"] == slugs[""] == slugs["東京"] == "profile"
+    assert slugs[cut_at_dash] == "x" * room
