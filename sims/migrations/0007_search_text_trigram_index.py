@@ -62,7 +62,10 @@ CREATE OR REPLACE FUNCTION sims_simprofile_search_text() RETURNS trigger LANGUAG
 BEGIN
     NEW.search_text := concat_ws(E'\n', '', NEW.profile_name, NEW.profile_identifier,
         (SELECT concat_ws(E'\n', u.username, u.first_name, u.last_name)
-           FROM profiles_user u WHERE u.id = NEW.linked_user_id));
+           FROM profiles_user u WHERE u.id = NEW.linked_user_id
+            -- Waits for a rename in progress, so a link made meanwhile
+            -- reads the new names (the rename's own update misses it).
+            FOR SHARE));
     RETURN NEW;
 END $$;
 

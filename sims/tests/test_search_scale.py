@@ -6,8 +6,10 @@ the meaning both must have, so running this module on both databases proves
 they agree.
 """
 
+import threading
+
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from conftest import make_user
@@ -157,3 +159,24 @@ def test_search_works_inside_a_subquery(drivers):
     inner = SimProfile.objects.search("verst").values("pk")
     outer = SimProfile.objects.exclude(profile_name="Anna Schmidt").filter(pk__in=inner)
     assert list(outer.values_list("profile_name", flat=True)) == ["Max Verstappen"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_link_made_while_the_user_is_renamed_gets_the_new_name():
+    profile = make_profile(make_simulator(), name="Raced Meanwhile")
+    racer = make_user("oldhandle")
+
+    def link():
+        try:
+            SimProfile.objects.filter(pk=profile.pk).update(linked_user=racer)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        User.objects.filter(pk=racer.pk).update(username="newhandle")
+        linker = threading.Thread(target=link)
+        linker.start()
+        linker.join(timeout=1)  # lets the link run (or wait for the rename) before the rename commits
+    linker.join(timeout=10)
+    assert _found("newhandle") == {"Raced Meanwhile"} and _found("oldhandle") == set()
