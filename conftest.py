@@ -33,6 +33,12 @@ def make_user(username: str | None = None, password: str = "pw-for-tests-123", *
 
 
 @pytest.fixture(autouse=True)
+def _fresh_public_pages(settings):
+    """Tests see every change at once; apex/tests/test_public_page_cache.py turns the cache on."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache: every test starts with none."""
     cache.clear()

@@ -233,6 +233,10 @@ def _cache_from_url(url: str) -> dict:
 # Django's Redis backend is installed).
 CACHES = {"default": _cache_from_url(os.environ.get("CACHE_URL", "locmem://apex"))}
 
+# Public pages (directory, search, profiles, library) for visitors without
+# cookies are served from the cache for this long (0 turns it off).
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 30)
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Apex <noreply@apex.local>")
 

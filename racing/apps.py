@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class RacingConfig(AppConfig):
     name = "racing"
     verbose_name = "Garage and setups"
+
+    def ready(self) -> None:
+        from apex.caching import invalidate_on_change
+        from racing.models import LibrarySetup
+
+        invalidate_on_change(LibrarySetup)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apex.caching import cache_public_page
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apex.shortcuts import render_page
 from racing import legacy_csv, services
@@ -706,6 +707,7 @@ def tracklog_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def library_list(request: HtmxHttpRequest) -> HttpResponse:
     search = LibrarySearchForm(request.GET)
     setups = (
@@ -736,6 +738,7 @@ def library_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def library_detail(request: HttpRequest, pk: int) -> HttpResponse:
     setup = get_object_or_404(LibrarySetup.objects.select_related("added_by"), pk=pk)
     context = {"setup": setup, "groups": _setup_rows(setup), "can_edit": setup.can_edit(request.user)}

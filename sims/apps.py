@@ -6,4 +6,8 @@ class SimsConfig(AppConfig):
     verbose_name = "Sim racing"
 
     def ready(self) -> None:
+        from apex.caching import invalidate_on_change
         from sims import signals  # noqa: F401 - connects the receivers
+        from sims.models import Event, EventResult, SimProfile, Simulator
+
+        invalidate_on_change(Simulator, SimProfile, Event, EventResult)

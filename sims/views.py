@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apex.caching import cache_public_page
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apex.shortcuts import render_page
 from sims import services
@@ -75,27 +76,33 @@ def _directory(
 
 @require_GET
 @public_directory
+@cache_public_page
 def sim_profile_browse(request: HtmxHttpRequest) -> HttpResponse:
     return _directory(request, simulator=None, searching=False, title="Driver profiles")
 
 
 @require_GET
 @public_directory
+@cache_public_page
 def sim_profile_search(request: HtmxHttpRequest) -> HttpResponse:
     return _directory(request, simulator=None, searching=True, title="Search drivers")
 
 
 @require_GET
 @public_directory
+@cache_public_page
 def simulator_profiles(request: HtmxHttpRequest, simulator_slug: str) -> HttpResponse:
     simulator = get_object_or_404(Simulator, slug=simulator_slug)
     return _directory(request, simulator=simulator, searching=False, title=f"{simulator.name} drivers")
 
 
 @require_GET
+@cache_public_page
 def sim_profile_detail(
     request: HtmxHttpRequest, simulator_slug: str, profile_identifier: str
 ) -> HttpResponse:
+    if "\x00" in profile_identifier:  # PostgreSQL text cannot hold NUL: no such profile
+        raise Http404("No such driver profile.")
     profile = get_object_or_404(
         SimProfile.objects.select_related("simulator", "linked_user"),
         simulator__slug=simulator_slug,
@@ -116,6 +123,7 @@ def sim_profile_detail(
 
 @require_GET
 @public_directory
+@cache_public_page
 def sim_event_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("simulator"), pk=pk)
     results = event.results.select_related("sim_profile__simulator").order_by("position", "id")
