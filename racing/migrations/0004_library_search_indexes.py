@@ -17,33 +17,8 @@ invalid).
 """
 
 from django.db import migrations
-from django.db.migrations.operations.base import Operation
 
-
-class OnPostgresOnly(Operation):
-    """Run ``operation`` on PostgreSQL only, without touching Django's model state."""
-
-    reversible = True
-
-    def __init__(self, operation: Operation):
-        self.operation = operation
-
-    def deconstruct(self):
-        return self.__class__.__qualname__, [self.operation], {}
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            self.operation.database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            self.operation.database_backwards(app_label, schema_editor, from_state, to_state)
-
-    def describe(self):
-        return f"{self.operation.describe()} (PostgreSQL only)"
+from apex.migration_operations import OnPostgresOnly
 
 
 def concurrent_index(name: str, definition: str) -> OnPostgresOnly:
