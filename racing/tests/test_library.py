@@ -218,4 +218,3 @@ def test_chosen_vehicle_is_remembered_per_racer_only(owner_client, user, setup):
     sam = profile_services.create_profile(user, "Sam")
     owner_client.post(reverse("racer_switch", args=[sam.pk]))
     assert "racing:library_target_vehicle" not in owner_client.session
-
