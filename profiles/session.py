@@ -15,8 +15,7 @@ ACTIVE_RACER_KEY = "active_racer_id"
 # key here when a view stores racer-specific state in the session.
 RACER_SESSION_KEYS = (
     ACTIVE_RACER_KEY,
-    "racing:library_target_vehicle",
-    "racing:compare",
+    "racing:library_target_vehicle",  # the vehicle "Use as my baseline" offers first
 )
 
 

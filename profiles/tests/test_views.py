@@ -142,12 +142,12 @@ def test_switch_refuses_offsite_next(owner_client, racers):
 
 def test_switch_clears_only_racer_session_keys(owner_client, racers):
     session = owner_client.session
-    session["racing:compare"] = [1, 2]
+    session["racing:library_target_vehicle"] = 1
     session["unrelated"] = "kept"
     session.save()
     owner_client.post(reverse("racer_switch", args=[racers[1].pk]))
     session = owner_client.session
-    assert "racing:compare" not in session
+    assert "racing:library_target_vehicle" not in session
     assert session["unrelated"] == "kept"
 
 
