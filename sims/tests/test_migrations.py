@@ -155,6 +155,41 @@ def test_backfill_is_idempotent(migrator):
     assert again.is_verified is False
 
 
+def test_backfill_again_fills_only_the_profiles_that_need_it(migrator):
+    apps = migrator(LEGACY)
+    ids = populate_legacy(apps)
+    apps = migrator(BACKFILLED)
+    SimProfile = apps.get_model("sims", "SimProfile")
+    User = apps.get_model("profiles", "User")
+    SimProfile.objects.filter(pk=ids["ana_ir"]).update(profile_identifier="123456", is_verified=False)
+    SimProfile.objects.filter(pk=ids["ben_ir"]).update(linked_user=None, linked_at=None)
+    before = {p["id"]: p for p in SimProfile.objects.values()}
+    late = SimProfile.objects.create(
+        simulator_id=before[ids["ana_acc"]]["simulator_id"],
+        user=User.objects.get(username="ana"),
+        profile_name="Late Comer",
+    )
+
+    backfill_links(apps, None)
+
+    after = {p["id"]: p for p in SimProfile.objects.values()}
+    ben = User.objects.get(username="ben")
+    assert after.pop(ids["ben_ir"]) == {
+        **before.pop(ids["ben_ir"]),
+        "linked_user_id": ben.pk,
+        "linked_at": T0 + dt.timedelta(days=2),
+        "is_verified": True,
+    }
+    added = after.pop(late.pk)
+    assert added["profile_identifier"] == f"late-comer-{db_id(late.pk)}"
+    assert (added["linked_user_id"], added["linked_at"], added["is_verified"]) == (
+        late.user_id,
+        late.created_at,
+        True,
+    )
+    assert after == before
+
+
 def test_new_columns_are_bare_during_the_backfill_and_indexed_after(migrator):
     migrator(BACKFILLED)
     during = constraints_on("sims_simprofile")
