@@ -14,7 +14,8 @@ ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PORT=8000 \
-    WEB_CONCURRENCY=2
+    WEB_CONCURRENCY=2 \
+    DEBUG=0
 RUN groupadd --system --gid 10001 apex \
  && useradd --system --uid 10001 --gid apex --no-create-home --home-dir /app apex
 COPY --from=builder /opt/venv /opt/venv

@@ -5,6 +5,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apex.settings")
+    # manage.py is the developer's entry point, so DEBUG defaults on here.
+    # The web server (wsgi/asgi) keeps DEBUG off by default, and production
+    # sets DEBUG=0 for its commands too (the image does).
+    os.environ.setdefault("DEBUG", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
