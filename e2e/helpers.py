@@ -5,6 +5,7 @@ Every step waits for what the user would see, never for a fixed time.
 """
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
@@ -188,3 +189,30 @@ def wait_for_htmx(page: Page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
     )
+
+
+def delete_by_keyboard(
+    page: Page, *, delete_url: str, title: str, return_url: str, button: str, exists: Callable[[], bool]
+) -> None:
+    """Open a delete confirmation by keyboard, cancel it with Escape, then confirm with Enter.
+
+    Checks focus at each step and, through ``exists``, that cancelling kept
+    the object and confirming deleted it.
+    """
+    tab_to(page, f"a[href='{delete_url}']")
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text(title)
+    page.wait_for_load_state()  # apex.js is deferred: Escape needs it loaded
+    expect(dialog.get_by_role("link", name="Cancel")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page).to_have_url(return_url)
+    assert exists()
+
+    page.get_by_role("link", name="Delete", exact=True).click()
+    expect(page.get_by_role("link", name="Cancel")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("button", name=button)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Deleted")
+    assert not exists()

@@ -15,6 +15,7 @@ from e2e.helpers import (
     account_with_racers,
     assert_fields_labelled,
     assert_same_page,
+    delete_by_keyboard,
     field,
     login,
     mark_page,
@@ -204,25 +205,17 @@ def test_vehicle_delete_confirmation_cancels_with_escape_and_deletes_with_enter(
     page.goto(vehicle.get_absolute_url())
     assert_fields_labelled(page)
 
-    tab_to(page, f"a[href='/garage/vehicles/{vehicle.pk}/delete/']")
-    page.keyboard.press("Enter")
-    dialog = page.get_by_role("alertdialog")
-    expect(dialog).to_contain_text("Delete Mugen MBX7?")
-    page.wait_for_load_state()  # apex.js is deferred: Escape needs it loaded
-    expect(dialog.get_by_role("link", name="Cancel")).to_be_focused()
-    page.keyboard.press("Escape")
-    expect(page).to_have_url(vehicle.get_absolute_url())
-    assert Vehicle.objects.filter(pk=vehicle.pk).exists()
-
-    page.get_by_role("link", name="Delete", exact=True).click()
-    expect(page.get_by_role("link", name="Cancel")).to_be_focused()
-    page.keyboard.press("Shift+Tab")
-    expect(page.get_by_role("button", name="Delete Mugen MBX7")).to_be_focused()
-    page.keyboard.press("Enter")
+    delete_by_keyboard(
+        page,
+        delete_url=f"/garage/vehicles/{vehicle.pk}/delete/",
+        title="Delete Mugen MBX7?",
+        return_url=vehicle.get_absolute_url(),
+        button="Delete Mugen MBX7",
+        exists=Vehicle.objects.filter(pk=vehicle.pk).exists,
+    )
     expect(page.get_by_role("status")).to_contain_text("Deleted Mugen MBX7")
     expect(page.get_by_text("Kim has no vehicles yet.")).to_be_visible()
     save_screenshot(page, "garage-vehicle-deleted")
-    assert not Vehicle.objects.filter(pk=vehicle.pk).exists()
 
 
 def test_garage_pages_label_every_field(page):

@@ -17,11 +17,11 @@ from e2e.helpers import (
     account_with_racers,
     assert_fields_labelled,
     assert_same_page,
+    delete_by_keyboard,
     field,
     login,
     mark_page,
     save_screenshot,
-    tab_to,
     vehicle_with_baseline,
 )
 from racing.models import BaselineVersion, LibrarySetup
@@ -131,25 +131,17 @@ def test_library_delete_confirmation_cancels_with_escape_and_deletes_with_enter(
     assert_fields_labelled(page)
     page.go_back()
 
-    tab_to(page, f"a[href='/library/{wet_genk.pk}/delete/']")
-    page.keyboard.press("Enter")
-    dialog = page.get_by_role("alertdialog")
-    expect(dialog).to_contain_text("Delete Mugen MBX8R @ Genk from the library?")
-    page.wait_for_load_state()  # apex.js is deferred: Escape needs it loaded
-    expect(dialog.get_by_role("link", name="Cancel")).to_be_focused()
-    page.keyboard.press("Escape")
-    expect(page).to_have_url(wet_genk.get_absolute_url())
-    assert LibrarySetup.objects.filter(pk=wet_genk.pk).exists()
-
-    page.get_by_role("link", name="Delete", exact=True).click()
-    expect(page.get_by_role("link", name="Cancel")).to_be_focused()
-    page.keyboard.press("Shift+Tab")
-    expect(page.get_by_role("button", name="Delete setup")).to_be_focused()
-    page.keyboard.press("Enter")
+    delete_by_keyboard(
+        page,
+        delete_url=f"/library/{wet_genk.pk}/delete/",
+        title="Delete Mugen MBX8R @ Genk from the library?",
+        return_url=wet_genk.get_absolute_url(),
+        button="Delete setup",
+        exists=LibrarySetup.objects.filter(pk=wet_genk.pk).exists,
+    )
     expect(page.get_by_role("status")).to_contain_text("Deleted Mugen MBX8R @ Genk from the library.")
     expect(results(page)).to_contain_text("3 setups")
     save_screenshot(page, "library-setup-deleted")
-    assert not LibrarySetup.objects.filter(pk=wet_genk.pk).exists()
 
 
 def test_library_pages_label_every_field(page):
