@@ -83,8 +83,8 @@ class LibrarySetupForm(SetupFieldsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # ModelForm built the parameter fields from the model; use the shared
         # definitions so widgets and messages match every other setup form.
+        self.add_setup_fields()
         for param in PARAMS:
-            self.fields[param.field] = param.form_field()
             if self.instance.pk:
                 self.initial.setdefault(param.field, getattr(self.instance, param.field))
 

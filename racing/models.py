@@ -35,12 +35,17 @@ class VehicleQuerySet(models.QuerySet):
         return self.filter(racer=racer)
 
     def with_garage_summary(self) -> "VehicleQuerySet":
-        """Each vehicle with ``current_version`` and ``open_race_day_id`` (no extra queries)."""
+        """Each vehicle with ``current_version``, ``current_baseline_id`` and ``open_race_day_id``.
+
+        No extra queries: all three are annotations.
+        """
         open_days = RaceDay.objects.filter(vehicle=OuterRef("pk"), status=RaceDay.OPEN).order_by(
             "-date", "-id"
         )
+        current = BaselineVersion.objects.filter(vehicle=OuterRef("pk")).order_by("-number")
         return self.annotate(
             current_version=Max("baseline_versions__number"),
+            current_baseline_id=Subquery(current.values("pk")[:1]),
             open_race_day_id=Subquery(open_days.values("pk")[:1]),
         )
 
@@ -163,11 +168,6 @@ class LibrarySetupQuerySet(models.QuerySet):
     ) -> "LibrarySetupQuerySet":
         filters = {"track": track, "brand": brand, "vehicle": vehicle, "condition": condition}
         return self.filter(**{f"{name}__iexact": value for name, value in filters.items() if value})
-
-    def editable_by(self, user) -> "LibrarySetupQuerySet":
-        if user.is_staff:
-            return self.all()
-        return self.filter(added_by=user) if user.is_authenticated else self.none()
 
     def choices_for(self, field: str) -> list[str]:
         """The distinct non-blank values of one filter field, for a select."""

@@ -151,6 +151,15 @@ def _library_filter_choices() -> dict[str, list[str]]:
     )
 
 
+def _redirect_to_new_version(vehicle: Vehicle, version: BaselineVersion) -> HttpResponse:
+    """After a new baseline version: its diff against the previous one (or the vehicle for v1)."""
+    if version.number > 1:
+        return redirect(
+            f"{reverse('baseline_diff', args=[vehicle.pk])}?a={version.number - 1}&b={version.number}"
+        )
+    return redirect(vehicle)
+
+
 # --- vehicles ----------------------------------------------------------------
 
 
@@ -262,12 +271,7 @@ def baseline_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, f"Saved baseline version {version.number} of {vehicle}.")
-                previous = version.number - 1
-                if previous:
-                    return redirect(
-                        f"{reverse('baseline_diff', args=[vehicle.pk])}?a={previous}&b={version.number}"
-                    )
-                return redirect(vehicle)
+                return _redirect_to_new_version(vehicle, version)
     else:
         initial = values_of(current) if current else {}
         form = BaselineForm(initial={**initial, "based_on": current.number if current else 0})
@@ -364,7 +368,7 @@ def baseline_restore(request: AuthenticatedHttpRequest, pk: int, number: int) ->
     if request.method == "POST":
         new = services.baseline_restore(version=version)
         messages.success(request, f"Restored version {version.number} as version {new.number}.")
-        return redirect(f"{reverse('baseline_diff', args=[vehicle.pk])}?a={new.number - 1}&b={new.number}")
+        return _redirect_to_new_version(vehicle, new)
     current = vehicle.current_baseline()
     return render(
         request,
@@ -536,7 +540,11 @@ def raceday_change_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         return redirect(race_day)
     form = RaceDayChangeForm(request.POST, race_day=race_day)
     if form.is_valid():
-        services.race_day_change_add(race_day=race_day, **form.cleaned_data)
+        try:
+            services.race_day_change_add(race_day=race_day, **form.cleaned_data)
+        except services.RaceDayClosed:  # closed in another tab since the check above
+            messages.error(request, "This race day is closed; it takes no more changes.")
+            return redirect(race_day)
         if not request.htmx:
             messages.success(request, "Change recorded.")
             return redirect(race_day)
@@ -559,8 +567,11 @@ def raceday_change_status(request: AuthenticatedHttpRequest, pk: int, change_pk:
         messages.error(request, "This race day is closed; its changes are a record now.")
         return redirect(race_day)
     if form.is_valid():
-        change.race_day = race_day
-        services.race_day_change_set_status(change=change, status=form.cleaned_data["status"])
+        try:
+            services.race_day_change_set_status(change=change, status=form.cleaned_data["status"])
+        except services.RaceDayClosed:  # closed in another tab since the check above
+            messages.error(request, "This race day is closed; its changes are a record now.")
+            return redirect(race_day)
     if not request.htmx:
         if form.is_valid():
             messages.success(request, f"{change.param.label}: marked {change.get_status_display().lower()}.")
@@ -580,7 +591,11 @@ def raceday_round_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         return redirect(race_day)
     form = RaceDayRoundForm(request.POST)
     if form.is_valid():
-        services.race_day_round_add(race_day=race_day, **form.cleaned_data)
+        try:
+            services.race_day_round_add(race_day=race_day, **form.cleaned_data)
+        except services.RaceDayClosed:  # closed in another tab since the check above
+            messages.error(request, "This race day is closed; it takes no more rounds.")
+            return redirect(race_day)
         if not request.htmx:
             messages.success(request, "Round recorded.")
             return redirect(race_day)
@@ -634,11 +649,7 @@ def raceday_promote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"The race day's setup is now baseline version {version.number} of {vehicle}."
         )
-        if version.number > 1:
-            return redirect(
-                f"{reverse('baseline_diff', args=[vehicle.pk])}?a={version.number - 1}&b={version.number}"
-            )
-        return redirect(vehicle)
+        return _redirect_to_new_version(vehicle, version)
     changes = diff(values_of(current), values_of(race_day))
     return render(
         request,
@@ -745,12 +756,6 @@ def library_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.is_authenticated:
         vehicles = Vehicle.objects.for_racer(request.racer).with_garage_summary()
         context["vehicles"] = vehicles
-        context["baseline_ids"] = {
-            v.vehicle_id: v.pk
-            for v in BaselineVersion.objects.filter(vehicle__racer=request.racer).order_by(
-                "vehicle", "number"
-            )
-        }
         context["use_form"] = UseAsBaselineForm(
             racer=request.racer, initial={"vehicle": request.session.get(LIBRARY_TARGET_KEY)}
         )
@@ -811,11 +816,7 @@ def library_use(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     request.session[LIBRARY_TARGET_KEY] = vehicle.pk
     version = services.library_use_as_baseline(setup=setup, vehicle=vehicle)
     messages.success(request, f"{setup} is now baseline version {version.number} of {vehicle}.")
-    if version.number > 1:
-        return redirect(
-            f"{reverse('baseline_diff', args=[vehicle.pk])}?a={version.number - 1}&b={version.number}"
-        )
-    return redirect(vehicle)
+    return _redirect_to_new_version(vehicle, version)
 
 
 # --- legacy CSV download ----------------------------------------------------------
