@@ -37,3 +37,12 @@ def safe_next(request: HttpRequest, default: str = "/") -> str:
 
 def redirect_next(request: HttpRequest, default: str = "/") -> HttpResponse:
     return redirect(safe_next(request, default))
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address for audit records.
+
+    REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a
+    trusted proxy rewrites it.
+    """
+    return request.META.get("REMOTE_ADDR") or None

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 
+from apex.shortcuts import client_ip
 from sims import services
 from sims.models import (
     RESERVED_SIMULATOR_SLUGS,
@@ -70,10 +71,6 @@ class SimProfileAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @admin.register(VerificationRequest)
 class VerificationRequestAdmin(admin.ModelAdmin):
     list_display = ["code", "profile", "requested_by", "status", "created_at", "expires_at", "decided_by"]
@@ -100,7 +97,7 @@ class VerificationRequestAdmin(admin.ModelAdmin):
         for verification in queryset:
             try:
                 services.verification_decide(
-                    request=verification, staff=request.user, approve=approve, ip=_ip(request)
+                    request=verification, staff=request.user, approve=approve, ip=client_ip(request)
                 )
                 done += 1
             except (services.VerificationExpired, services.VerificationClosed) as exc:

@@ -133,9 +133,6 @@ class SimProfileQuerySet(models.QuerySet):
         word = term if len(term) >= SEARCH_MIN_CONTAINS else f"\n{term}"
         return IContains(SearchText(), word)
 
-    def newest_activity_first(self) -> "SimProfileQuerySet":
-        return self.order_by("-updated_at", "-id")
-
     def for_listing(self) -> "SimProfileQuerySet":
         return self.select_related("simulator", "linked_user")
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apex.caching import cache_public_page
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from apex.shortcuts import render_page
+from apex.shortcuts import client_ip, render_page
 from sims import services
 from sims.forms import ClaimSearchForm, DirectorySearchForm, SimProfileAddForm, VisibilityForm
 from sims.models import Event, ProfileAlreadyLinked, SimProfile, Simulator, VerificationRequest
@@ -19,12 +19,6 @@ from sims.pagination import keyset_page
 CLAIM_SEARCH_LIMIT = 20
 LEGACY_PREFIX = "/users/sim-profiles/"
 CURRENT_PREFIX = "/users/profile/sim-profiles/"
-
-
-def _ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a
-    # trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _get_own_sim_profile(request: AuthenticatedHttpRequest, pk: UUID) -> SimProfile:
@@ -176,7 +170,7 @@ def sim_profile_link(request: AuthenticatedHttpRequest, pk: UUID) -> HttpRespons
     )
     if request.method == "POST":
         try:
-            services.sim_profile_link(profile=profile, user=request.user, ip=_ip(request))
+            services.sim_profile_link(profile=profile, user=request.user, ip=client_ip(request))
         except ProfileAlreadyLinked:
             profile.refresh_from_db(fields=["linked_user"])
             if profile.linked_user_id == request.user.pk:
@@ -203,7 +197,7 @@ def sim_profile_unlink(request: AuthenticatedHttpRequest, pk: UUID) -> HttpRespo
     profile = _get_own_sim_profile(request, pk)
     if request.method == "POST":
         try:
-            services.sim_profile_unlink(profile=profile, user=request.user, ip=_ip(request))
+            services.sim_profile_unlink(profile=profile, user=request.user, ip=client_ip(request))
         except services.NotLinkedToYou:
             raise Http404("No such sim profile of yours.") from None
         messages.success(request, f"Unlinked {profile.profile_name}. Its verification was removed.")
@@ -219,7 +213,7 @@ def sim_profile_visibility(request: AuthenticatedHttpRequest, pk: UUID) -> HttpR
     form.is_valid()  # a missing checkbox is False: a valid answer
     is_public = form.cleaned_data.get("is_public", False)
     services.sim_profile_set_visibility(
-        profile=profile, user=request.user, is_public=is_public, ip=_ip(request)
+        profile=profile, user=request.user, is_public=is_public, ip=client_ip(request)
     )
     if is_public:
         notice = f"{profile.profile_name} is public: anyone can find it."
@@ -239,7 +233,7 @@ def sim_profile_verify(request: AuthenticatedHttpRequest, pk: UUID) -> HttpRespo
         if profile.is_verified:
             messages.info(request, f"{profile.profile_name} is already verified.")
         else:
-            services.verification_request(profile=profile, user=request.user, ip=_ip(request))
+            services.verification_request(profile=profile, user=request.user, ip=client_ip(request))
             messages.success(request, "Your code is ready. Put it in your profile on the simulator's site.")
         return redirect("sim_profile_verify", pk=profile.pk)
     pending = VerificationRequest.objects.live().filter(profile=profile).first()
@@ -259,7 +253,7 @@ def sim_profile_add(request: AuthenticatedHttpRequest) -> HttpResponse:
             identifier=data["profile_identifier"],
             name=data["profile_name"],
             user=request.user,
-            ip=_ip(request),
+            ip=client_ip(request),
         )
         if created:
             messages.success(request, f"Added {profile.profile_name} and linked it to your account.")
