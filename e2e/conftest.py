@@ -68,16 +68,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Log-in and sign-up rate limits count per address in the cache; earlier
-    tests in the same run (all from 127.0.0.1) must not use up a journey's."""
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
-
-
 @pytest.fixture
 def new_context(browser, live_server, request):
     """Factory for independent browser contexts on the live server."""

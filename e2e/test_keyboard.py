@@ -1,31 +1,11 @@
 """Keyboard use: the racer switcher and confirmation pages with Tab, Enter and Escape."""
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from conftest import make_user
-from e2e.helpers import PASSWORD, active_racer, assert_fields_labelled, login, switcher
+from e2e.helpers import PASSWORD, active_racer, assert_fields_labelled, focused, login, switcher, tab_to
 from profiles import services
 from profiles.models import RacerProfile
-
-MAX_TABS = 60
-
-
-def focused(page: Page) -> str:
-    """A short description of the focused element, for assertions and messages."""
-    return page.evaluate(
-        "() => { const e = document.activeElement;"
-        " return `${e.tagName.toLowerCase()}|${e.getAttribute('aria-label') || e.textContent.trim()}`; }"
-    )
-
-
-def tab_to(page: Page, selector: str, *, backwards: bool = False) -> None:
-    """Press Tab until the element matching ``selector`` has focus (it must be reachable)."""
-    key = "Shift+Tab" if backwards else "Tab"
-    for _ in range(MAX_TABS):
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-        page.keyboard.press(key)
-    raise AssertionError(f"{selector} is not reachable with {key}; focus ended on {focused(page)}")
 
 
 def racer_with_two_racers(username: str) -> None:
