@@ -5,74 +5,125 @@ the page they get depends on the URL (and the htmx headers) alone: it can be
 served from the cache. Anyone with a cookie (logged in, or holding a CSRF
 token from a form) always gets a freshly rendered page.
 
-Any save or delete of what these pages show bumps a generation number kept
-in the cache, which retires every cached page at once. With a shared cache
-(``CACHE_URL``) that reaches every app process at once; with the default
+Public pages come in namespaces (the driver directory, the setup library),
+each with a generation number kept in the cache. A write that changes what a
+namespace's pages show bumps that namespace's generation, which retires its
+cached pages (and anything else cached under the generation, such as the
+library's filter choices) at once; a write nobody sees on those pages (a
+``last_login`` stamped at log-in) retires nothing. With a shared cache
+(``CACHE_URL``) a bump reaches every app process at once; with the default
 per-process cache, other processes may serve a page up to
 ``PUBLIC_PAGE_CACHE_SECONDS`` old.
 """
 
 import hashlib
+from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 HEADER = "X-Apex-Cache"
-GENERATION_KEY = "apex:public-page-generation"
+
+# What public pages show, each namespace retired on its own.
+DIRECTORY = "directory"  # the sim-profile directory, profiles and events
+LIBRARY = "library"  # the community setup library
+NAMESPACES = (DIRECTORY, LIBRARY)
+
+T = TypeVar("T")
 
 
-def invalidate_public_pages(**kwargs) -> None:
-    """Retire every cached public page (also a signal receiver)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted)
-        cache.set(GENERATION_KEY, 1, None)
+def _generation_key(namespace: str) -> str:
+    if namespace not in NAMESPACES:
+        raise ValueError(f"Unknown public-page namespace {namespace!r}.")
+    return f"apex:public-page-generation:{namespace}"
 
 
-def invalidate_on_commit() -> None:
+def generation(namespace: str) -> int:
+    return cache.get(_generation_key(namespace), 0)
+
+
+def invalidate(*namespaces: str) -> None:
+    """Retire every page (and generation-keyed value) cached in these namespaces."""
+    for namespace in namespaces or NAMESPACES:
+        key = _generation_key(namespace)
+        try:
+            cache.incr(key)
+        except ValueError:  # not set yet (or evicted)
+            cache.set(key, generation(namespace) + 1, None)
+
+
+def invalidate_on_commit(*namespaces: str) -> None:
     """For writes made with update() or bulk_create(), which send no signals."""
-    transaction.on_commit(invalidate_public_pages)
+    transaction.on_commit(lambda: invalidate(*namespaces))
 
 
-def invalidate_on_change(*models) -> None:
-    """Retire cached public pages whenever one of these models is saved or deleted."""
-    for model in models:
-        post_save.connect(
-            invalidate_public_pages, sender=model, dispatch_uid=f"public-pages-save-{model._meta.label}"
-        )
-        post_delete.connect(
-            invalidate_public_pages, sender=model, dispatch_uid=f"public-pages-delete-{model._meta.label}"
-        )
+def invalidate_on_change(
+    model: type[Model], *, namespaces: Iterable[str], fields: Iterable[str] | None = None
+) -> None:
+    """Retire the namespaces' pages when ``model`` is saved or deleted.
+
+    With ``fields``, a save that names its ``update_fields`` and touches none
+    of them changes nothing the pages show, so it retires nothing.
+    """
+    spaces = tuple(namespaces)
+    for namespace in spaces:
+        _generation_key(namespace)  # fail at start-up on a typo, not on the first save
+    shown = frozenset(fields) if fields is not None else None
+
+    def on_save(sender, update_fields=None, **kwargs) -> None:
+        if shown is not None and update_fields is not None and not shown & set(update_fields):
+            return
+        invalidate(*spaces)
+
+    def on_delete(sender, **kwargs) -> None:
+        invalidate(*spaces)
+
+    label = model._meta.label
+    post_save.connect(on_save, sender=model, weak=False, dispatch_uid=f"public-pages-save-{label}")
+    post_delete.connect(on_delete, sender=model, weak=False, dispatch_uid=f"public-pages-delete-{label}")
 
 
-def _key(request) -> str:
+def cached_in_generation(namespace: str, name: str, compute: Callable[[], T], timeout: int) -> T:
+    """``compute()``, cached until ``timeout`` or the namespace's next generation."""
+    key = f"apex:{namespace}:{generation(namespace)}:{name}"
+    return cache.get_or_set(key, compute, timeout)
+
+
+def _key(request, namespace: str) -> str:
     htmx = getattr(request, "htmx", None)
     variant = "page"
     if htmx:
         variant = "history" if htmx.history_restore_request else f"htmx:{htmx.target or ''}"
-    generation = cache.get(GENERATION_KEY, 0)
-    raw = f"{generation}|{variant}|{request.get_full_path()}".encode("utf-8", "surrogateescape")
-    return "apex:public-page:" + hashlib.sha256(raw).hexdigest()
+    raw = f"{generation(namespace)}|{variant}|{request.get_full_path()}".encode("utf-8", "surrogateescape")
+    return f"apex:public-page:{namespace}:" + hashlib.sha256(raw).hexdigest()
 
 
-def cache_public_page(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        timeout = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
-        if timeout <= 0 or request.method not in ("GET", "HEAD") or request.COOKIES:
-            return view(request, *args, **kwargs)
-        key = _key(request)
-        response = cache.get(key)
-        if response is not None:
-            response[HEADER] = "hit"
+def cache_public_page(namespace: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Serve the view's 200 answers from the cache to visitors without cookies."""
+    _generation_key(namespace)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            timeout = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
+            if timeout <= 0 or request.method not in ("GET", "HEAD") or request.COOKIES:
+                return view(request, *args, **kwargs)
+            key = _key(request, namespace)
+            response = cache.get(key)
+            if response is not None:
+                response[HEADER] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.cookies and not response.streaming:
+                cache.set(key, response, timeout)
+                response[HEADER] = "miss"
             return response
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies and not response.streaming:
-            cache.set(key, response, timeout)
-            response[HEADER] = "miss"
-        return response
 
-    return wrapped
+        return wrapped
+
+    return decorator

@@ -6,9 +6,12 @@ class ProfilesConfig(AppConfig):
     verbose_name = "Accounts and racers"
 
     def ready(self) -> None:
-        from apex.caching import invalidate_on_change
+        from apex.caching import DIRECTORY, LIBRARY, invalidate_on_change
         from profiles import signals  # noqa: F401  (connects receivers)
         from profiles.models import User
 
-        # Sim profile pages show their linked user's name.
-        invalidate_on_change(User)
+        # Sim profiles show their linked user's names and library setups their
+        # author's username; a log-in only stamps last_login, which neither shows.
+        invalidate_on_change(
+            User, namespaces=[DIRECTORY, LIBRARY], fields=["username", "first_name", "last_name"]
+        )

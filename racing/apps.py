@@ -6,7 +6,7 @@ class RacingConfig(AppConfig):
     verbose_name = "Garage and setups"
 
     def ready(self) -> None:
-        from apex.caching import invalidate_on_change
+        from apex.caching import LIBRARY, invalidate_on_change
         from racing.models import LibrarySetup
 
-        invalidate_on_change(LibrarySetup)
+        invalidate_on_change(LibrarySetup, namespaces=[LIBRARY])

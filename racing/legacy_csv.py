@@ -45,7 +45,7 @@ from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
-from apex.caching import invalidate_on_commit
+from apex import caching
 from profiles.models import RacerProfile, Sponsor, User
 from profiles.services import get_or_create_default_profile
 from racing.models import BaselineVersion, LibrarySetup, TrackLog, Vehicle
@@ -610,7 +610,8 @@ def _import_keyed(rows: Iterable[_Row], result: FileResult, *, build, scope: Q, 
             seen.add(identity)
             new.append(obj)
         model.objects.bulk_create(new, ignore_conflicts=True)
-        invalidate_on_commit()  # bulk_create sends no signals; the library pages show these
+        # bulk_create sends no signals; the library pages show these rows.
+        caching.invalidate_on_commit(caching.LIBRARY)
         result.imported += len(new)
 
 

@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -12,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apex.caching import cache_public_page
+from apex.caching import LIBRARY, cache_public_page, cached_in_generation
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apex.shortcuts import render_page
 from racing import legacy_csv, services
@@ -37,7 +36,6 @@ PAGE_SIZE = 20
 MAX_PAGE_NUMBER = 1_000_000
 LIBRARY_TARGET_KEY = "racing:library_target_vehicle"
 LIBRARY_FILTERS = [("track", "Track"), ("brand", "Brand"), ("vehicle", "Vehicle"), ("condition", "Condition")]
-LIBRARY_CHOICES_KEY = "racing:library:filter-choices"
 LIBRARY_CHOICES_TTL = 300  # seconds
 
 
@@ -141,11 +139,12 @@ def _library_filter_choices() -> dict[str, list[str]]:
     """The distinct values for the filter selects, cached.
 
     Four DISTINCTs over the whole library take about 0.4 s at 200,000 setups.
-    A new value appears at once in the process that saved it (the views below
-    drop the key) and within LIBRARY_CHOICES_TTL elsewhere.
+    The values are cached in the library's page generation, so any library
+    write (a form, the admin, an import) retires them with the pages.
     """
-    return cache.get_or_set(
-        LIBRARY_CHOICES_KEY,
+    return cached_in_generation(
+        LIBRARY,
+        "filter-choices",
         lambda: {name: LibrarySetup.objects.choices_for(name) for name, _ in LIBRARY_FILTERS},
         LIBRARY_CHOICES_TTL,
     )
@@ -718,7 +717,7 @@ def tracklog_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@cache_public_page
+@cache_public_page(LIBRARY)
 def library_list(request: HtmxHttpRequest) -> HttpResponse:
     search = LibrarySearchForm(request.GET)
     setups = (
@@ -749,7 +748,7 @@ def library_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_public_page
+@cache_public_page(LIBRARY)
 def library_detail(request: HttpRequest, pk: int) -> HttpResponse:
     setup = get_object_or_404(LibrarySetup.objects.select_related("added_by"), pk=pk)
     context = {"setup": setup, "groups": _setup_rows(setup), "can_edit": setup.can_edit(request.user)}
@@ -769,7 +768,6 @@ def library_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.instance.added_by = request.user
         setup = form.save()
-        cache.delete(LIBRARY_CHOICES_KEY)
         messages.success(request, "Added your setup to the library. Thanks for sharing!")
         return redirect(setup)
     return render(request, "racing/library_form.html", {"form": form, "creating": True})
@@ -784,7 +782,6 @@ def library_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = LibrarySetupForm(request.POST or None, instance=setup)
     if request.method == "POST" and form.is_valid():
         form.save()
-        cache.delete(LIBRARY_CHOICES_KEY)
         messages.success(request, "Saved the library setup.")
         return redirect(setup)
     return render(request, "racing/library_form.html", {"form": form, "setup": setup})
@@ -798,7 +795,6 @@ def library_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return setup
     if request.method == "POST":
         setup.delete()
-        cache.delete(LIBRARY_CHOICES_KEY)
         messages.success(request, f"Deleted {setup} from the library.")
         return redirect("library_list")
     return render_page(request, "racing/library_confirm_delete.html", {"setup": setup}, partial="dialog")

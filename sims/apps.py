@@ -6,8 +6,9 @@ class SimsConfig(AppConfig):
     verbose_name = "Sim racing"
 
     def ready(self) -> None:
-        from apex.caching import invalidate_on_change
+        from apex.caching import DIRECTORY, invalidate_on_change
         from sims import signals  # noqa: F401 - connects the receivers
         from sims.models import Event, EventResult, SimProfile, Simulator
 
-        invalidate_on_change(Simulator, SimProfile, Event, EventResult)
+        for model in (Simulator, SimProfile, Event, EventResult):
+            invalidate_on_change(model, namespaces=[DIRECTORY])

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apex.caching import invalidate_on_commit
+from apex.caching import DIRECTORY, invalidate_on_commit
 from profiles.models import User
 from sims.models import (
     VERIFICATION_CODE_TTL,
@@ -46,7 +46,7 @@ class VerificationClosed(Exception):
 
 def _audit(*, action: str, profile: SimProfile, actor: User | None, ip: str | None, detail: str = "") -> None:
     # Every audited change shows on public pages (links, badges, visibility).
-    invalidate_on_commit()
+    invalidate_on_commit(DIRECTORY)
     AuditEntry.objects.create(
         action=action,
         profile=profile,
@@ -297,7 +297,7 @@ def results_import(
             else:
                 summary.results_unchanged += 1
         EventResult.objects.bulk_create(to_create)
-        invalidate_on_commit()
+        invalidate_on_commit(DIRECTORY)
         EventResult.objects.bulk_update(to_update, ["position", "laps", "best_lap_ms", "points"])
         summary.results_created = len(to_create)
         summary.results_updated = len(to_update)

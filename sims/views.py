@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apex.caching import cache_public_page
+from apex.caching import DIRECTORY, cache_public_page
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apex.shortcuts import client_ip, render_page
 from sims import services
@@ -70,28 +70,28 @@ def _directory(
 
 @require_GET
 @public_directory
-@cache_public_page
+@cache_public_page(DIRECTORY)
 def sim_profile_browse(request: HtmxHttpRequest) -> HttpResponse:
     return _directory(request, simulator=None, searching=False, title="Driver profiles")
 
 
 @require_GET
 @public_directory
-@cache_public_page
+@cache_public_page(DIRECTORY)
 def sim_profile_search(request: HtmxHttpRequest) -> HttpResponse:
     return _directory(request, simulator=None, searching=True, title="Search drivers")
 
 
 @require_GET
 @public_directory
-@cache_public_page
+@cache_public_page(DIRECTORY)
 def simulator_profiles(request: HtmxHttpRequest, simulator_slug: str) -> HttpResponse:
     simulator = get_object_or_404(Simulator, slug=simulator_slug)
     return _directory(request, simulator=simulator, searching=False, title=f"{simulator.name} drivers")
 
 
 @require_GET
-@cache_public_page
+@cache_public_page(DIRECTORY)
 def sim_profile_detail(
     request: HtmxHttpRequest, simulator_slug: str, profile_identifier: str
 ) -> HttpResponse:
@@ -117,7 +117,7 @@ def sim_profile_detail(
 
 @require_GET
 @public_directory
-@cache_public_page
+@cache_public_page(DIRECTORY)
 def sim_event_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("simulator"), pk=pk)
     results = event.results.select_related("sim_profile__simulator").order_by("position", "id")

@@ -40,7 +40,9 @@ def test_a_change_retires_cached_pages(cached, directory):
     assert page[HEADER] == "miss" and "Renamed Driver" in page.content.decode()
 
 
-def test_making_a_profile_private_hides_the_cached_detail_page(cached, directory):
+def test_making_a_profile_private_hides_the_cached_detail_page(
+    cached, directory, django_capture_on_commit_callbacks
+):
     sim, profile = directory
     owner = make_user("driver")
     profile.link_to_user(owner)
@@ -48,7 +50,8 @@ def test_making_a_profile_private_hides_the_cached_detail_page(cached, directory
     assert Client().get(url).status_code == 200
     owner_client = Client()
     owner_client.force_login(owner)
-    response = owner_client.post(reverse("sim_profile_visibility", args=[profile.pk]), {})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(reverse("sim_profile_visibility", args=[profile.pk]), {})
     assert response.status_code in (200, 302)
     assert Client().get(url).status_code == 404
 
@@ -80,3 +83,43 @@ def test_not_found_is_never_cached(cached, directory):
 
 def test_cache_off_by_default_in_tests(directory):
     assert HEADER not in Client().get(reverse("sim_profile_browse"))
+
+
+def test_logging_in_keeps_cached_public_pages(cached, directory, client):
+    make_user("racer", password="pw-for-tests-123")
+    Client().get(reverse("sim_profile_browse"))
+    Client().get(reverse("library_list"))
+    assert client.login(username="racer", password="pw-for-tests-123")  # stamps last_login
+    assert Client().get(reverse("sim_profile_browse"))[HEADER] == "hit"
+    assert Client().get(reverse("library_list"))[HEADER] == "hit"
+
+
+def test_renaming_a_user_retires_pages_that_show_their_name(cached, directory):
+    sim, profile = directory
+    owner = make_user("driver")
+    profile.link_to_user(owner)
+    Client().get(reverse("sim_profile_browse"))
+    owner.first_name = "Ayrton"
+    owner.save(update_fields=["first_name"])
+    assert Client().get(reverse("sim_profile_browse"))[HEADER] == "miss"
+
+
+def test_a_library_change_keeps_directory_pages_and_retires_library_pages(cached, directory):
+    Client().get(reverse("sim_profile_browse"))
+    Client().get(reverse("library_list"))
+    LibrarySetup.objects.create(track="Monza", brand="Xray", vehicle="XB8")
+    assert Client().get(reverse("sim_profile_browse"))[HEADER] == "hit"
+    page = Client().get(reverse("library_list"))
+    assert page[HEADER] == "miss" and "Monza" in page.content.decode()
+
+
+def test_library_filter_choices_follow_saves_made_outside_the_views(db, staff_client):
+    setup = LibrarySetup.objects.create(track="Monza", brand="Xray", vehicle="XB8")
+    assert '<option value="Monza"' in Client().get(reverse("library_list")).content.decode()
+    response = staff_client.post(
+        reverse("admin:racing_librarysetup_change", args=[setup.pk]),
+        {"track": "Imola", "brand": "Xray", "vehicle": "XB8", "condition": "", "date": "", "source": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = Client().get(reverse("library_list")).content.decode()
+    assert '<option value="Imola"' in page and '<option value="Monza"' not in page
