@@ -30,11 +30,18 @@ def theory_document_import(
     document's.
     """
     parsed = theory.parse(filename, data, category=category)
+    return theory_document_save(parsed=parsed, file_path=file_path, keep_category=not category)
+
+
+def theory_document_save(
+    *, parsed: theory.ParsedDocument, file_path: str = "", keep_category: bool = True
+) -> tuple[TheoryDocument, ImportOutcome]:
+    """Store a parsed document as ``theory_document_import`` does (the upload page parses first)."""
     try:
-        return _store(parsed, file_path, keep_category=not category)
+        return _store(parsed, file_path, keep_category=keep_category)
     except IntegrityError:
         # Another import of the same file committed first: it is stored now.
-        return _store(parsed, file_path, keep_category=not category)
+        return _store(parsed, file_path, keep_category=keep_category)
 
 
 def _store(
@@ -64,10 +71,11 @@ def _store(
             "category": by_name.category if keep_category else parsed.category,
             "content": parsed.content,
             "content_hash": parsed.content_hash,
-            "file_path": file_path or by_name.file_path,
         }
+        # The same file read from another folder is the same document.
         if all(getattr(by_name, name) == value for name, value in fields.items()):
             return by_name, ImportOutcome.UNCHANGED
+        fields["file_path"] = file_path or by_name.file_path
         for name, value in fields.items():
             setattr(by_name, name, value)
         by_name.save(update_fields=[*fields, "updated_at"])

@@ -64,13 +64,13 @@ def parse(filename: str, data: bytes, *, category: str = "") -> ParsedDocument:
     else:
         text = _decode(data)
         title = markdown_title(text) if suffix in MARKDOWN_SUFFIXES else ""
-    content = _clean(text)
+    content = clean_text(text)
     if not content:
         hint = " (a scanned PDF without a text layer?)" if suffix in PDF_SUFFIXES else ""
         raise UnreadableDocument(f"no text in it{hint}")
     if len(content) > MAX_CONTENT_CHARS:
         raise UnreadableDocument(f"{len(content):,} characters of text; the limit is {MAX_CONTENT_CHARS:,}")
-    title = (_clean(title).replace("\n", " ") or title_from_filename(name))[:200]
+    title = (clean_text(title).replace("\n", " ") or title_from_filename(name))[:200]
     if category and category not in Topic.values:
         raise UnreadableDocument(f"unknown category “{category}” (one of {', '.join(Topic.values)})")
     return ParsedDocument(
@@ -139,7 +139,7 @@ def _read_pdf(data: bytes) -> tuple[str, str]:
     return text, title
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """One form of the text: NFC, Unix line ends, no control characters, no blank runs."""
     text = unicodedata.normalize("NFC", strip_marks(text)).replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")

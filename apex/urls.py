@@ -11,6 +11,7 @@ urlpatterns = [
     path("racers/", include("profiles.urls")),
     path("", include("racing.urls")),
     path("", include("sims.urls")),
+    path("", include("advisor.urls")),
 ]
 
 handler500 = "apex.views.server_error"
