@@ -81,6 +81,7 @@ RULES = [
     ("entry_oversteer",  "st_r",  UP,   3, "Rear shocks further in give the rear more roll and grip."),
     ("entry_oversteer",  "rh_r",  DOWN, 2, "A lower rear keeps more weight on the rear tyres."),
     ("entry_oversteer",  "df",    UP,   2, "A thicker front diff takes the edge off the car's turn-in."),
+    ("entry_oversteer",  "c_f",   UP,   2, "Less negative front camber takes a little front grip away, calming the turn-in."),
 
     ("mid_oversteer",    "sb_r",  DOWN, 7, "A thinner rear bar gives the rear more side grip mid-corner."),
     ("mid_oversteer",    "c_r",   DOWN, 5, "More negative rear camber keeps the loaded rear tyre flat in the corner."),
@@ -194,7 +195,7 @@ RULES = [
 BOOSTS = [
     ("high_grip", "traction_roll",       "compound", UP,   3, "On high grip the tyres bite harder and the car rolls more, so a harder compound comes first."),
     ("high_grip", "traction_roll",       "tread",    DOWN, 3, "On high grip, smaller pins put more rubber down without digging in."),
-    ("high_grip", "traction_roll",       "sb_f",     UP,   2, "On high grip the car rolls more, so a thicker front bar matters more."),
+    ("high_grip", "traction_roll",       "sb_f",     UP,   1, "On high grip the car rolls more, so a thicker front bar matters more."),
     ("high_grip", "traction_roll",       "rh_f",     DOWN, 1, "On high grip every millimetre lower helps against rolling over."),
     ("high_grip", "traction_roll",       "rh_r",     DOWN, 1, "On high grip every millimetre lower helps against rolling over."),
     ("high_grip", "",                    "compound", DOWN, -3, "On high grip a softer compound adds to the risk of traction roll."),

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from advisor.tests.factories import make_theory_document
 from apex.tests.world import World, build_world, owner_rows
 from racing.tests.factories import SETUP
 
@@ -127,6 +128,10 @@ MATRIX = [
     Row("compare",                  "none",         "login 200 404 404", None,                 "POST",
         query="owned", variant="an owned baseline"),
     Row("legacy_csv_download",      "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
+    # setup theory: public to read, staff add documents (an empty form comes back with its errors)
+    Row("theory_list",              "none",         PUBLIC,             None,                  "POST", query="q=roll"),
+    Row("theory_detail",            "theory",       PUBLIC,             None,                  "POST"),
+    Row("theory_upload",            "none",         "login 403 403 200", "login 403 403 422",  "PUT"),
     # sim profiles: the public directory
     Row("sim_profile_browse",       "none",         PUBLIC,             None,                  "POST"),
     Row("sim_profile_search",       "none",         PUBLIC,             None,                  "POST", query="q=owner"),
@@ -152,6 +157,8 @@ MATRIX = [
 
 
 def url_kwargs(w: World, key: str) -> dict:
+    if key == "theory":
+        return {"pk": make_theory_document().pk}
     return {
         "none": {},
         "racer": {"pk": w.racer.pk},
