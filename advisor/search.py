@@ -67,9 +67,13 @@ def words(q: str) -> list[str]:
     return seen[:MAX_WORDS]
 
 
+_MARKDOWN_SYNTAX = re.compile(r"\*\*|(?:^|(?<=\s))(?:#{1,6}|[-*+])(?=\s)")
+
+
 def highlighted(snippet: str) -> SafeString:
-    """The snippet as HTML: every character escaped, matches in <mark>."""
-    html = escape(snippet or "")
+    """The snippet as HTML: Markdown syntax dropped, every character escaped, matches in <mark>."""
+    text = " ".join(_MARKDOWN_SYNTAX.sub(" ", snippet or "").split())
+    html = escape(text)
     return mark_safe(html.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))  # noqa: S308
 
 
