@@ -6,12 +6,15 @@
 - ``ConditionBoost``: how the day's conditions raise or lower a rule, and why.
 """
 
+from decimal import Decimal
+
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
+from advisor import search
 from racing.setup_params import FIELD_NAMES, PARAMS
 from racing.symptoms import Symptom
 
@@ -64,8 +67,6 @@ class TheoryDocumentQuerySet(models.QuerySet):
         turns that into safe HTML. Words only: no operators, and English
         stop words are left out on both, so a query means the same on each.
         """
-        from advisor import search
-
         words = search.words(q)
         if not words:
             return self.none()
@@ -139,9 +140,7 @@ class ParameterStep(models.Model):
     def words(self, direction: int) -> str:
         return self.increase_words if direction > 0 else self.decrease_words
 
-    def ladder_values(self) -> list:
-        from decimal import Decimal
-
+    def ladder_values(self) -> list[Decimal]:
         return sorted(Decimal(v.strip()) for v in self.ladder.split(",") if v.strip())
 
 

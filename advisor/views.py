@@ -26,11 +26,10 @@ def theory_list(request: HtmxHttpRequest) -> HttpResponse:
     q = category = ""
     if form.is_valid():
         q, category = form.cleaned_data["q"].strip(), form.cleaned_data["category"]
-    documents = TheoryDocument.objects.only("pk", "title", "category", "updated_at")
+    documents = TheoryDocument.objects.all()
     if category:
         documents = documents.filter(category=category)
-    if q:
-        documents = TheoryDocument.objects.filter(pk__in=documents.values("pk")).search(q)[:SEARCH_RESULTS]
+    documents = documents.search(q)[:SEARCH_RESULTS] if q else documents.only("pk", "title", "category")
     context = {"form": form, "q": q, "documents": documents}
     return render_page(request, "advisor/theory_list.html", context, partial="results")
 

@@ -28,6 +28,10 @@ class Command(BaseCommand):
         self.failed = 0
         for path in self._files(paths):
             try:
+                if path.is_file() and path.stat().st_size > theory.MAX_FILE_BYTES:
+                    raise theory.UnreadableDocument(
+                        f"larger than {theory.MAX_FILE_BYTES // (1024 * 1024)} MB"
+                    )
                 data = path.read_bytes()
                 document, outcome = services.theory_document_import(
                     filename=path.name, data=data, file_path=str(path), category=category
