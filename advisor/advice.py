@@ -74,6 +74,15 @@ class Suggestion:
         return f"tried {self.tried} {times}, not kept yet"
 
     @property
+    def needs_typing(self) -> bool:
+        """No concrete value to offer: the racer types the new one (text parameters, unset numbers)."""
+        return self.new_value is None
+
+    @property
+    def symptom_labels(self) -> list[str]:
+        return [SYMPTOMS[code] for code in self.symptoms]
+
+    @property
     def old_text(self) -> str:
         return self.param.format(self.old_value) if self.old_value not in (None, "") else ""
 
@@ -379,12 +388,16 @@ def _evidence(param: SetupParam, raw: list, where: str) -> Evidence | None:
         if param.kind == DECIMAL:
             median = median.quantize(Decimal("0.01"))
         unit = f" {param.unit}" if param.unit and param.unit != "°" else param.unit
-        return Evidence(median, f"median {param.format(median)}{unit}", len(numbers), where)
+        setups = "setup" if len(numbers) == 1 else "setups"
+        return Evidence(
+            median, f"median {param.format(median)}{unit} of {len(numbers)} {setups}", len(numbers), where
+        )
     words = Counter(value.strip() for value in raw if value and value.strip())
     if not words:
         return None
     common, n = words.most_common(1)[0]
-    return Evidence(common, f"most run {common} ({n} of {sum(words.values())})", sum(words.values()), where)
+    total = sum(words.values())
+    return Evidence(common, f"{common} on {n} of {total} setup{'s' if total != 1 else ''}", total, where)
 
 
 def _rank(suggestion: Suggestion) -> tuple:

@@ -2,6 +2,8 @@ from django import forms
 
 from advisor import theory
 from advisor.models import TheoryDocument, Topic
+from racing.setup_params import BY_FIELD, PARAMS
+from racing.symptoms import Symptom
 
 
 class TheoryUploadForm(forms.Form):
@@ -89,4 +91,59 @@ class TheoryDocumentAdminForm(forms.ModelForm):
                 clash = clash.exclude(pk=self.instance.pk)
             if first := clash.first():
                 self.add_error(None, f"This text is already stored as “{first.title}”.")
+        return cleaned
+
+
+class SymptomsField(forms.MultipleChoiceField):
+    def to_python(self, value):
+        # "?symptom=" (an empty choice) means nothing ticked, not a bad choice.
+        return [item for item in super().to_python(value) if item]
+
+
+class AdviceForm(forms.Form):
+    """What the car does: one or more symptoms."""
+
+    symptom = SymptomsField(
+        label="What does the car do?",
+        choices=Symptom.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one thing the car does."},
+    )
+
+
+class BaselineAdviceForm(AdviceForm):
+    """For a baseline there is no race day: the track and conditions are optional."""
+
+    track = forms.CharField(
+        required=False, max_length=120, help_text="Shows what library setups at this track run."
+    )
+    grip = forms.CharField(required=False, max_length=60, help_text="e.g. high, medium, low.")
+    temperature = forms.DecimalField(
+        label="Temperature (°C)", required=False, max_digits=4, decimal_places=1, min_value=-30, max_value=60
+    )
+
+
+class TryChangeForm(forms.Form):
+    """A suggestion to record as a planned race-day change; the old value comes from the day's setup."""
+
+    parameter = forms.ChoiceField(choices=[(p.field, p.label) for p in PARAMS])
+    new_value = forms.CharField(label="New value", max_length=60, required=False)
+    symptom = forms.ChoiceField(choices=Symptom.choices)
+    reason = forms.CharField(max_length=300, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        param = BY_FIELD.get(cleaned.get("parameter") or "")
+        if param is None or "new_value" not in cleaned:
+            return cleaned
+        try:
+            value = param.parse(cleaned["new_value"])
+        except forms.ValidationError as error:
+            self.add_error("new_value", error)
+            return cleaned
+        if value is None or value == "":
+            self.add_error("new_value", f"Type the new {param.label.lower()}.")
+            return cleaned
+        cleaned["new_value"] = param.format(value)
+        cleaned["param"] = param
         return cleaned

@@ -1,15 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advisor import services, theory
-from advisor.forms import TheorySearchForm, TheoryUploadForm
+from advisor.forms import AdviceForm, BaselineAdviceForm, TheorySearchForm, TheoryUploadForm, TryChangeForm
 from advisor.models import TheoryDocument
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apex.shortcuts import render_page
+from racing import services as racing_services
+from racing.advisor import advise
+from racing.models import RaceDay, RaceDayChange, Vehicle
+from racing.setup_params import BY_FIELD
 
 SEARCH_RESULTS = 20
 
@@ -64,3 +68,103 @@ def theory_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect(document)
     status = 422 if request.method == "POST" else 200
     return render(request, "advisor/theory_upload.html", {"form": form}, status=status)
+
+
+# --- the advisor ---------------------------------------------------------------------
+
+MAX_SUGGESTIONS = 12
+
+
+def _get_own_race_day(request: AuthenticatedHttpRequest, pk: int) -> RaceDay:
+    try:
+        return RaceDay.objects.owned_by(request.user).select_related("vehicle", "racer").get(pk=pk)
+    except RaceDay.DoesNotExist:
+        raise Http404("No such race day.") from None
+
+
+def _get_own_vehicle(request: AuthenticatedHttpRequest, pk: int) -> Vehicle:
+    try:
+        return Vehicle.objects.owned_by(request.user).select_related("racer").get(pk=pk)
+    except Vehicle.DoesNotExist:
+        raise Http404("No such vehicle.") from None
+
+
+@require_GET
+@login_required
+def raceday_advice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Tick what the car does; see what to change, why, and what worked before. "Try it" plans the change."""
+    race_day = _get_own_race_day(request, pk)
+    form = AdviceForm(request.GET or None)
+    suggestions = []
+    if form.is_valid():
+        suggestions = advise(
+            setup=race_day, symptoms=form.cleaned_data["symptom"], conditions=race_day, racer=race_day.racer
+        )[:MAX_SUGGESTIONS]
+    context = {"race_day": race_day, "vehicle": race_day.vehicle, "form": form, "suggestions": suggestions}
+    return render_page(request, "advisor/advice.html", context, partial="suggestions")
+
+
+@require_POST
+@login_required
+def raceday_advice_try(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a suggestion as a planned change: old value from the day's setup, the symptom it is for."""
+    race_day = _get_own_race_day(request, pk)
+    form = TryChangeForm(request.POST)
+    change = None
+    if form.is_valid():
+        param = form.cleaned_data["param"]
+        try:
+            change = racing_services.race_day_change_add(
+                race_day=race_day,
+                parameter=param.field,
+                old_value=param.format(getattr(race_day, param.field)),
+                new_value=form.cleaned_data["new_value"],
+                reason=form.cleaned_data["reason"],
+                symptom=form.cleaned_data["symptom"],
+                status=RaceDayChange.PLANNED,
+            )
+        except racing_services.RaceDayClosed:
+            form.add_error(None, "This race day is closed; it takes no more changes.")
+    if change is not None:
+        if not request.htmx:
+            messages.success(request, f"Planned: {change}. Mark it tried, kept or reverted below.")
+            return redirect(f"{race_day.get_absolute_url()}#changes-title")
+        return render_page(
+            request, "advisor/advice.html", {"race_day": race_day, "change": change}, partial="tried"
+        )
+    # The same form again with its errors and what was typed (htmx swaps only 2xx answers).
+    param = BY_FIELD.get(request.POST.get("parameter", ""))
+    context = {
+        "race_day": race_day,
+        "t_param": param,
+        "t_symptom": request.POST.get("symptom", ""),
+        "t_reason": request.POST.get("reason", ""),
+        "t_new": request.POST.get("new_value", ""),
+        "t_typed": bool(request.POST.get("typed")),
+        "t_errors": [error for errors in form.errors.values() for error in errors],
+    }
+    if request.htmx:
+        return render_page(request, "advisor/advice.html", context, partial="tryit")
+    return render(request, "advisor/advice_try.html", context, status=422)
+
+
+@require_GET
+@login_required
+def baseline_advice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The advisor on a vehicle's current baseline (no race day: track and conditions are optional)."""
+    vehicle = _get_own_vehicle(request, pk)
+    baseline = vehicle.current_baseline()
+    if baseline is None:
+        messages.info(request, "Set a baseline first: the advisor suggests changes to it.")
+        return redirect("baseline_edit", pk=vehicle.pk)
+    form = BaselineAdviceForm(request.GET or None)
+    suggestions = []
+    if form.is_valid():
+        suggestions = advise(
+            setup=baseline,
+            symptoms=form.cleaned_data["symptom"],
+            conditions=form.cleaned_data,
+            racer=vehicle.racer,
+        )[:MAX_SUGGESTIONS]
+    context = {"vehicle": vehicle, "baseline": baseline, "form": form, "suggestions": suggestions}
+    return render_page(request, "advisor/advice.html", context, partial="suggestions")

@@ -140,6 +140,7 @@ def race_day_change_add(
     new_value: str,
     reason: str = "",
     status: str = RaceDayChange.PLANNED,
+    symptom: str = "",
 ) -> RaceDayChange:
     with transaction.atomic():
         locked = _lock_open(race_day)
@@ -150,6 +151,7 @@ def race_day_change_add(
             new_value=new_value,
             reason=reason,
             status=status,
+            symptom=symptom,
         )
         _apply_change(locked, change)
         _copy_setup(locked, race_day)

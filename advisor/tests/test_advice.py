@@ -347,7 +347,7 @@ def test_library_setups_at_the_track_show_their_median():
     )["df"]
     assert df.community.value == 7000 and df.community.count == 3
     assert df.community.where == "genk, similar conditions"
-    assert df.community.text == "median 7000 cSt"
+    assert df.community.text == "median 7000 cSt of 3 setups"
 
 
 def test_without_similar_conditions_the_whole_track_counts():
@@ -366,7 +366,7 @@ def test_text_parameters_show_the_most_run_value():
     compound = by_parameter(advise(setup=FULL, symptoms=["traction_roll"], conditions={"track": "Genk"}))[
         "compound"
     ]
-    assert compound.community.text == "most run Silver (2 of 3)"
+    assert compound.community.text == "Silver on 2 of 3 setups"
 
 
 def test_no_track_no_community_evidence():

@@ -132,6 +132,10 @@ MATRIX = [
     Row("theory_list",              "none",         PUBLIC,             None,                  "POST", query="q=roll"),
     Row("theory_detail",            "theory",       PUBLIC,             None,                  "POST"),
     Row("theory_upload",            "none",         "login 403 403 200", "login 403 403 422",  "PUT"),
+    # the advisor: on the owner's race day ("Try it" plans a change) and baseline
+    Row("raceday_advice",           "race_day",     OWNED_PAGE,         None,                  "POST", query="symptom=traction_roll"),
+    Row("raceday_advice_try",       "race_day",     None,               OWNED_ACTION,          "GET", data="try_it"),
+    Row("baseline_advice",          "vehicle",      OWNED_PAGE,         None,                  "POST", query="symptom=exit_oversteer"),
     # sim profiles: the public directory
     Row("sim_profile_browse",       "none",         PUBLIC,             None,                  "POST"),
     Row("sim_profile_search",       "none",         PUBLIC,             None,                  "POST", query="q=owner"),
@@ -207,6 +211,7 @@ def post_data(w: World, key: str) -> dict:
         },
         "visibility": {},
         "close": {"note": ""},
+        "try_it": {"parameter": "df", "new_value": "6000", "symptom": "entry_understeer"},
     }[key]
 
 
