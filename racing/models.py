@@ -5,23 +5,8 @@ from django.db.models.lookups import IContains
 from django.urls import reverse
 
 from profiles.models import RacerProfile
-from racing.setup_params import BY_FIELD, PARAMS, values_of
-
-
-def _setup_values_model():
-    """An abstract model with the 24 setup parameters as fields and range checks."""
-    attrs = {p.field: p.model_field() for p in PARAMS}
-    attrs["__module__"] = __name__
-    attrs["Meta"] = type(
-        "Meta",
-        (),
-        {"abstract": True, "constraints": [c for p in PARAMS if (c := p.check_constraint()) is not None]},
-    )
-    attrs["setup_values"] = lambda self: values_of(self)
-    return type("SetupValues", (models.Model,), attrs)
-
-
-SetupValues = _setup_values_model()
+from racing.setup_params import BY_FIELD, PARAMS
+from racing.setup_values import SetupValues
 
 LIBRARY_SEARCH_MAX_WORDS = 8
 LIBRARY_SEARCH_MIN_CONTAINS = 3  # shorter words match the start of a field
@@ -275,15 +260,15 @@ class RaceDay(SetupValues):
             ),
         ]
 
-    @property
-    def is_open(self) -> bool:
-        return self.status == self.OPEN
-
     def __str__(self) -> str:
         return f"{self.track} {self.date:%Y-%m-%d} ({self.vehicle})"
 
     def get_absolute_url(self) -> str:
         return reverse("raceday_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.OPEN
 
 
 class RaceDayChange(models.Model):
