@@ -166,7 +166,7 @@ class RaceDayChangeForm(forms.ModelForm):
 
 
 class RaceDayChangeStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=RaceDayChange.STATUS_CHOICES)
+    status = forms.ChoiceField(choices=RaceDayChange.Status)
 
 
 class RaceDayRoundForm(forms.ModelForm):

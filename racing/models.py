@@ -24,7 +24,7 @@ class VehicleQuerySet(models.QuerySet):
 
         No extra queries: all three are annotations.
         """
-        open_days = RaceDay.objects.filter(vehicle=OuterRef("pk"), status=RaceDay.OPEN).order_by(
+        open_days = RaceDay.objects.filter(vehicle=OuterRef("pk"), status=RaceDay.Status.OPEN).order_by(
             "-date", "-id"
         )
         current = BaselineVersion.objects.filter(vehicle=OuterRef("pk")).order_by("-number")
@@ -212,14 +212,15 @@ class RaceDayQuerySet(models.QuerySet):
         return self.filter(racer=racer)
 
     def open(self) -> "RaceDayQuerySet":
-        return self.filter(status=RaceDay.OPEN)
+        return self.filter(status=RaceDay.Status.OPEN)
 
 
 class RaceDay(SetupValues):
     """A day at the track: its setup starts as a copy of the vehicle's baseline."""
 
-    OPEN, CLOSED = "open", "closed"
-    STATUS_CHOICES = [(OPEN, "Open"), (CLOSED, "Closed")]
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
 
     racer = models.ForeignKey(RacerProfile, on_delete=models.CASCADE, related_name="race_days")
     vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="race_days")
@@ -234,7 +235,7 @@ class RaceDay(SetupValues):
         "Temperature (°C)", max_digits=4, decimal_places=1, null=True, blank=True
     )
     weather = models.CharField(max_length=60, blank=True)
-    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=OPEN)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -268,19 +269,22 @@ class RaceDay(SetupValues):
 
     @property
     def is_open(self) -> bool:
-        return self.status == self.OPEN
+        return self.status == self.Status.OPEN
 
 
 class RaceDayChange(models.Model):
-    PLANNED, TRIED, KEPT, REVERTED = "planned", "tried", "kept", "reverted"
-    STATUS_CHOICES = [(PLANNED, "Planned"), (TRIED, "Tried"), (KEPT, "Kept"), (REVERTED, "Reverted")]
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        TRIED = "tried", "Tried"
+        KEPT = "kept", "Kept"
+        REVERTED = "reverted", "Reverted"
 
     race_day = models.ForeignKey(RaceDay, on_delete=models.CASCADE, related_name="changes")
     parameter = models.CharField(max_length=10, choices=[(p.field, p.label) for p in PARAMS])
     old_value = models.CharField(max_length=60, blank=True)
     new_value = models.CharField(max_length=60, blank=True)
     reason = models.CharField(max_length=300, blank=True)
-    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PLANNED)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PLANNED)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -297,11 +301,13 @@ class RaceDayChange(models.Model):
 
 
 class RaceDayRound(models.Model):
-    PRACTICE, QUALIFIER, MAIN = "practice", "qualifier", "main"
-    KIND_CHOICES = [(PRACTICE, "Practice"), (QUALIFIER, "Qualifier"), (MAIN, "Main")]
+    class Kind(models.TextChoices):
+        PRACTICE = "practice", "Practice"
+        QUALIFIER = "qualifier", "Qualifier"
+        MAIN = "main", "Main"
 
     race_day = models.ForeignKey(RaceDay, on_delete=models.CASCADE, related_name="rounds")
-    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
+    kind = models.CharField(max_length=10, choices=Kind)
     note = models.TextField(blank=True)
     result = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

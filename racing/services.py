@@ -113,9 +113,9 @@ def race_day_start(
 def _apply_change(race_day: RaceDay, change: RaceDayChange) -> None:
     """Tried and kept changes are on the car; a reverted one puts the old value back."""
     param = BY_FIELD[change.parameter]
-    if change.status in (RaceDayChange.TRIED, RaceDayChange.KEPT):
+    if change.status in (RaceDayChange.Status.TRIED, RaceDayChange.Status.KEPT):
         value = param.parse(change.new_value)
-    elif change.status == RaceDayChange.REVERTED:
+    elif change.status == RaceDayChange.Status.REVERTED:
         value = param.parse(change.old_value)
     else:
         return
@@ -139,7 +139,7 @@ def race_day_change_add(
     old_value: str,
     new_value: str,
     reason: str = "",
-    status: str = RaceDayChange.PLANNED,
+    status: str = RaceDayChange.Status.PLANNED,
 ) -> RaceDayChange:
     with transaction.atomic():
         locked = _lock_open(race_day)
@@ -216,7 +216,7 @@ def race_day_close(*, race_day: RaceDay, note: str = "") -> TrackLog:
     with transaction.atomic():
         locked = _lock_open(race_day)
         now = timezone.now()
-        locked.status = RaceDay.CLOSED
+        locked.status = RaceDay.Status.CLOSED
         locked.closed_at = now
         locked.save(update_fields=["status", "closed_at", "updated_at"])
         race_day.status, race_day.closed_at = locked.status, locked.closed_at

@@ -493,7 +493,7 @@ def _raceday_context(race_day: RaceDay, **extra) -> dict:
         "groups": _setup_rows(race_day),
         "changes": race_day.changes.all(),
         "rounds": race_day.rounds.all(),
-        "status_choices": RaceDayChange.STATUS_CHOICES,
+        "status_choices": RaceDayChange.Status.choices,
         **extra,
     }
 
