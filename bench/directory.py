@@ -103,9 +103,10 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from apex.pagination import KEYSET_PAGE_SIZE as PAGE_SIZE
+    from apex.pagination import _cursor
     from racing.models import LibrarySetup
     from sims.models import SimProfile, Simulator
-    from sims.pagination import PAGE_SIZE, _cursor
 
     client = Client()
     profiles = SimProfile.objects.count()

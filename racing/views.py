@@ -1,9 +1,6 @@
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apex.caching import LIBRARY, cache_public_page, cached_in_generation
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from apex.pagination import counted_page, uncounted_page
 from apex.shortcuts import render_page
 from racing import legacy_csv, services
 from racing.forms import (
@@ -32,8 +30,6 @@ from racing.forms import (
 from racing.models import BaselineVersion, LibrarySetup, RaceDay, RaceDayChange, TrackLog, Vehicle
 from racing.setup_params import BY_FIELD, diff, grouped, values_of
 
-PAGE_SIZE = 20
-MAX_PAGE_NUMBER = 1_000_000
 LIBRARY_TARGET_KEY = "racing:library_target_vehicle"
 LIBRARY_FILTERS = [("track", "Track"), ("brand", "Brand"), ("vehicle", "Vehicle"), ("condition", "Condition")]
 LIBRARY_CHOICES_TTL = 300  # seconds
@@ -80,59 +76,6 @@ def _get_editable_library_setup(request: AuthenticatedHttpRequest, pk: int) -> L
     if not setup.can_edit(request.user):
         return render(request, "racing/library_forbidden.html", {"setup": setup}, status=403)
     return setup
-
-
-def _page(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-@dataclass
-class UncountedPage:
-    """A page of a list too big to count: it knows whether a next page exists, not how many."""
-
-    object_list: list
-    number: int
-    has_next: bool
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def __len__(self) -> int:
-        return len(self.object_list)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-
-def _uncounted_page(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> UncountedPage:
-    """Page N by OFFSET, asking one row more to know if there is a next page; no COUNT.
-
-    A COUNT of 200,000 library setups costs more than the page itself; an
-    ordered index scan skipping (N - 1) * 20 rows stays cheap for any page a
-    person clicks through to. A page past the end shows the first page.
-    """
-    try:
-        # Capped: a page like 10**18 made an OFFSET SQLite cannot hold (a 500).
-        number = min(max(int(request.GET.get("page") or 1), 1), MAX_PAGE_NUMBER)
-    except ValueError:
-        number = 1
-    start = (number - 1) * per_page
-    if start:
-        # Skip rows by id alone, then load the page's rows and their joins:
-        # OFFSET over the full query would join every skipped row too.
-        rows = list(queryset.filter(pk__in=queryset.values("pk")[start : start + per_page + 1]))
-    else:
-        rows = list(queryset[: per_page + 1])
-    if not rows and number > 1:
-        number, rows = 1, list(queryset[: per_page + 1])
-    return UncountedPage(object_list=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
 def _library_filter_choices() -> dict[str, list[str]]:
@@ -297,7 +240,7 @@ def baseline_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def baseline_versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vehicle = _get_own_vehicle(request, pk)
-    page = _page(request, vehicle.baseline_versions.order_by("-number"))
+    page = counted_page(request, vehicle.baseline_versions.order_by("-number"))
     return render_page(
         request, "racing/baseline_versions.html", {"vehicle": vehicle, "page": page}, partial="versions"
     )
@@ -458,7 +401,7 @@ def _compare_choices(request: HttpRequest) -> list[tuple[str, list[tuple[str, st
 @login_required
 def raceday_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     race_days = RaceDay.objects.for_racer(request.racer).select_related("vehicle")
-    page = _page(request, race_days)
+    page = counted_page(request, race_days)
     return render_page(request, "racing/raceday_list.html", {"page": page}, partial="race_days")
 
 
@@ -668,7 +611,7 @@ def tracklog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = TrackLogFilterForm(request.GET, racer=request.racer, tracks=tracks)
     if filters.is_valid():
         logs = logs.filtered(track=filters.cleaned_data["track"], vehicle=filters.cleaned_data["vehicle"])
-    page = _page(request, logs.select_related("vehicle", "race_day"))
+    page = counted_page(request, logs.select_related("vehicle", "race_day"))
     query = request.GET.copy()
     query.pop("page", None)
     return render_page(
@@ -726,7 +669,7 @@ def library_list(request: HtmxHttpRequest) -> HttpResponse:
         .select_related("added_by")
         .order_by(F("date").desc(nulls_last=True), "-id")
     )
-    page = _uncounted_page(request, setups)
+    page = uncounted_page(request, setups)
     query = request.GET.copy()
     query.pop("page", None)
     chosen = {name: value.lower() for name, value in search.filters().items()}

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apex.caching import DIRECTORY, cache_public_page
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from apex.pagination import keyset_page
 from apex.shortcuts import client_ip, render_page
 from sims import services
 from sims.forms import ClaimSearchForm, DirectorySearchForm, SimProfileAddForm, VisibilityForm
 from sims.models import Event, ProfileAlreadyLinked, SimProfile, Simulator, VerificationRequest
-from sims.pagination import keyset_page
 
 CLAIM_SEARCH_LIMIT = 20
 LEGACY_PREFIX = "/users/sim-profiles/"
