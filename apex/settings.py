@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "csp",
     "profiles",
     "racing",
+    "library",
     "sims",
 ]
 

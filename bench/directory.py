@@ -105,7 +105,7 @@ def main() -> None:
 
     from apex.pagination import KEYSET_PAGE_SIZE as PAGE_SIZE
     from apex.pagination import _cursor
-    from racing.models import LibrarySetup
+    from library.models import LibrarySetup
     from sims.models import SimProfile, Simulator
 
     client = Client()

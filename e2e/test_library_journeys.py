@@ -24,8 +24,9 @@ from e2e.helpers import (
     save_screenshot,
     vehicle_with_baseline,
 )
-from racing.models import BaselineVersion, LibrarySetup
-from racing.tests.factories import make_library_setup
+from library.models import LibrarySetup
+from library.tests.factories import make_library_setup
+from racing.models import BaselineVersion
 
 
 def library_with_setups():

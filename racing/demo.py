@@ -8,9 +8,10 @@ from decimal import Decimal as D
 
 from django.utils import timezone
 
+from library.models import LibrarySetup
 from profiles.models import RacerProfile, User
 from racing import services
-from racing.models import LibrarySetup, TrackLog, Vehicle
+from racing.models import TrackLog, Vehicle
 
 _BASE = {
     "df": 7000,

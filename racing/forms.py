@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from racing.models import LibrarySetup, RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
+from racing.models import RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
 from racing.setup_params import BY_FIELD, FIELD_NAMES, PARAMS, grouped
 
 
@@ -65,33 +65,6 @@ class BaselineForm(SetupFieldsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_setup_fields()
-
-
-class LibrarySetupForm(SetupFieldsMixin, forms.ModelForm):
-    class Meta:
-        model = LibrarySetup
-        fields = ["track", "brand", "vehicle", "condition", "date", "source"]
-        # A date input only takes ISO dates; the en-GB default (dd/mm/yyyy) would show it blank.
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        help_texts = {
-            "vehicle": "The model, e.g. “MBX8R”.",
-            "condition": "e.g. “dry blue groove”, “wet”, “loose”.",
-            "source": "Where the setup came from, e.g. a team driver or a published sheet.",
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # ModelForm built the parameter fields from the model; use the shared
-        # definitions so widgets and messages match every other setup form.
-        self.add_setup_fields()
-        for param in PARAMS:
-            if self.instance.pk:
-                self.initial.setdefault(param.field, getattr(self.instance, param.field))
-
-    def save(self, commit: bool = True) -> LibrarySetup:
-        for name, value in self.setup_values().items():
-            setattr(self.instance, name, value)
-        return super().save(commit=commit)
 
 
 class RaceDayStartForm(forms.ModelForm):
@@ -214,32 +187,3 @@ class TrackLogFilterForm(forms.Form):
         self.fields["vehicle"].choices = [("", "All vehicles")] + [
             (v.pk, str(v)) for v in Vehicle.objects.for_racer(racer)
         ]
-
-
-class LibrarySearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Track, brand, vehicle…"}),
-    )
-    track = forms.CharField(required=False, max_length=120)
-    brand = forms.CharField(required=False, max_length=60)
-    vehicle = forms.CharField(required=False, max_length=100)
-    condition = forms.CharField(required=False, max_length=60)
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {name: self.cleaned_data[name] for name in ("track", "brand", "vehicle", "condition")}
-
-    def query(self) -> str:
-        return self.cleaned_data.get("q", "") if self.is_valid() else ""
-
-
-class UseAsBaselineForm(forms.Form):
-    vehicle = forms.ModelChoiceField(queryset=Vehicle.objects.none(), empty_label=None, label="Into vehicle")
-
-    def __init__(self, *args, racer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["vehicle"].queryset = Vehicle.objects.for_racer(racer)

@@ -46,9 +46,10 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from apex import caching
+from library.models import LibrarySetup
 from profiles.models import RacerProfile, Sponsor, User
 from profiles.services import get_or_create_default_profile
-from racing.models import BaselineVersion, LibrarySetup, TrackLog, Vehicle
+from racing.models import BaselineVersion, TrackLog, Vehicle
 from racing.services import StaleBaseline, baseline_save
 from racing.setup_params import CSV_COLUMNS, INT, PARAMS, SetupParam
 

@@ -1,4 +1,4 @@
-"""Writes that span several rows: baselines, race days, the library.
+"""Writes that span several rows: baselines and race days.
 
 Every function is keyword-only and runs under ``transaction.atomic``.
 """
@@ -13,7 +13,6 @@ from django.utils import timezone
 from profiles.models import RacerProfile
 from racing.models import (
     BaselineVersion,
-    LibrarySetup,
     RaceDay,
     RaceDayChange,
     RaceDayRound,
@@ -241,13 +240,4 @@ def race_day_promote(*, race_day: RaceDay, based_on: int | None = None) -> Basel
         values=values_of(race_day),
         note=f"From race day at {race_day.track} on {race_day.date:%Y-%m-%d}",
         based_on=based_on,
-    )
-
-
-def library_use_as_baseline(*, setup: LibrarySetup, vehicle: Vehicle) -> BaselineVersion:
-    """Copy a library setup into the vehicle's baseline, as a new version."""
-    return baseline_save(
-        vehicle=vehicle,
-        values=values_of(setup),
-        note=f"From the setup library: {setup}"[:200],
     )

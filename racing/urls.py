@@ -45,13 +45,6 @@ urlpatterns = [
     path("track-log/new/", views.tracklog_create, name="tracklog_create"),
     path("track-log/<int:pk>/edit/", views.tracklog_edit, name="tracklog_edit"),
     path("track-log/<int:pk>/delete/", views.tracklog_delete, name="tracklog_delete"),
-    # Community setup library (public to browse).
-    path("library/", views.library_list, name="library_list"),
-    path("library/new/", views.library_create, name="library_create"),
-    path("library/<int:pk>/", views.library_detail, name="library_detail"),
-    path("library/<int:pk>/edit/", views.library_edit, name="library_edit"),
-    path("library/<int:pk>/delete/", views.library_delete, name="library_delete"),
-    path("library/<int:pk>/use/", views.library_use, name="library_use"),
     # Side-by-side comparison of any two setups.
     path("compare/", views.compare, name="compare"),
     # The user's data in the legacy CSV format.

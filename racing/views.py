@@ -2,21 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apex.caching import LIBRARY, cache_public_page, cached_in_generation
-from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from apex.pagination import counted_page, uncounted_page
+from apex.http import AuthenticatedHttpRequest
+from apex.pagination import counted_page
 from apex.shortcuts import render_page
+from library.models import LibrarySetup
 from racing import legacy_csv, services
 from racing.forms import (
     BaselineForm,
-    LibrarySearchForm,
-    LibrarySetupForm,
     RaceDayChangeForm,
     RaceDayChangeStatusForm,
     RaceDayCloseForm,
@@ -24,16 +20,10 @@ from racing.forms import (
     RaceDayStartForm,
     TrackLogFilterForm,
     TrackLogForm,
-    UseAsBaselineForm,
     VehicleForm,
 )
-from racing.models import BaselineVersion, LibrarySetup, RaceDay, RaceDayChange, TrackLog, Vehicle
-from racing.setup_params import BY_FIELD, diff, grouped, values_of
-
-LIBRARY_TARGET_KEY = "racing:library_target_vehicle"
-LIBRARY_FILTERS = [("track", "Track"), ("brand", "Brand"), ("vehicle", "Vehicle"), ("condition", "Condition")]
-LIBRARY_CHOICES_TTL = 300  # seconds
-
+from racing.models import BaselineVersion, RaceDay, RaceDayChange, TrackLog, Vehicle
+from racing.setup_params import BY_FIELD, diff, display_groups, grouped, values_of
 
 # --- ownership ---------------------------------------------------------------
 
@@ -68,38 +58,6 @@ def _get_own_track_log(request: AuthenticatedHttpRequest, pk: int) -> TrackLog:
         return TrackLog.objects.owned_by(request.user).select_related("vehicle").get(pk=pk)
     except TrackLog.DoesNotExist:
         raise Http404("No such track-log entry.") from None
-
-
-def _get_editable_library_setup(request: AuthenticatedHttpRequest, pk: int) -> LibrarySetup | HttpResponse:
-    """The setup when the user added it (or is staff); else a 403 page that says why."""
-    setup = get_object_or_404(LibrarySetup, pk=pk)
-    if not setup.can_edit(request.user):
-        return render(request, "racing/library_forbidden.html", {"setup": setup}, status=403)
-    return setup
-
-
-def _library_filter_choices() -> dict[str, list[str]]:
-    """The distinct values for the filter selects, cached.
-
-    Four DISTINCTs over the whole library take about 0.4 s at 200,000 setups.
-    The values are cached in the library's page generation, so any library
-    write (a form, the admin, an import) retires them with the pages.
-    """
-    return cached_in_generation(
-        LIBRARY,
-        "filter-choices",
-        lambda: {name: LibrarySetup.objects.choices_for(name) for name, _ in LIBRARY_FILTERS},
-        LIBRARY_CHOICES_TTL,
-    )
-
-
-def _redirect_to_new_version(vehicle: Vehicle, version: BaselineVersion) -> HttpResponse:
-    """After a new baseline version: its diff against the previous one (or the vehicle for v1)."""
-    if version.number > 1:
-        return redirect(
-            f"{reverse('baseline_diff', args=[vehicle.pk])}?a={version.number - 1}&b={version.number}"
-        )
-    return redirect(vehicle)
 
 
 # --- vehicles ----------------------------------------------------------------
@@ -138,7 +96,12 @@ def vehicle_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "racing/vehicle_detail.html",
-        {"vehicle": vehicle, "baseline": baseline, "groups": _setup_rows(baseline), "race_days": race_days},
+        {
+            "vehicle": vehicle,
+            "baseline": baseline,
+            "groups": display_groups(baseline),
+            "race_days": race_days,
+        },
     )
 
 
@@ -173,14 +136,6 @@ def vehicle_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- baselines -----------------------------------------------------------------
 
 
-def _setup_rows(setup) -> list[tuple[str, list[tuple]]]:
-    """(group label, [(param, formatted value)]) for showing one setup."""
-    if setup is None:
-        return []
-    values = values_of(setup)
-    return [(label, [(p, p.format(values[p.field])) for p in params]) for _key, label, params in grouped()]
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def baseline_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -213,7 +168,7 @@ def baseline_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, f"Saved baseline version {version.number} of {vehicle}.")
-                return _redirect_to_new_version(vehicle, version)
+                return redirect(version.get_changes_url())
     else:
         initial = values_of(current) if current else {}
         form = BaselineForm(initial={**initial, "based_on": current.number if current else 0})
@@ -229,7 +184,7 @@ def baseline_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "current": current,
             "form": form,
             "stale": stale,
-            "stale_rows": _setup_rows(stale),
+            "stale_rows": display_groups(stale),
             "stale_changes": stale_changes,
             "stale_label": f"Version {stale.number}" if stale else "",
         },
@@ -257,7 +212,7 @@ def baseline_version_detail(request: AuthenticatedHttpRequest, pk: int, number: 
         {
             "vehicle": version.vehicle,
             "version": version,
-            "groups": _setup_rows(version),
+            "groups": display_groups(version),
             "is_current": version.number == current_number,
             "current_number": current_number,
         },
@@ -310,7 +265,7 @@ def baseline_restore(request: AuthenticatedHttpRequest, pk: int, number: int) ->
     if request.method == "POST":
         new = services.baseline_restore(version=version)
         messages.success(request, f"Restored version {version.number} as version {new.number}.")
-        return _redirect_to_new_version(vehicle, new)
+        return redirect(new.get_changes_url())
     current = vehicle.current_baseline()
     return render(
         request,
@@ -433,7 +388,7 @@ def raceday_start(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _raceday_context(race_day: RaceDay, **extra) -> dict:
     return {
         "race_day": race_day,
-        "groups": _setup_rows(race_day),
+        "groups": display_groups(race_day),
         "changes": race_day.changes.all(),
         "rounds": race_day.rounds.all(),
         "status_choices": RaceDayChange.Status.choices,
@@ -591,7 +546,7 @@ def raceday_promote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"The race day's setup is now baseline version {version.number} of {vehicle}."
         )
-        return _redirect_to_new_version(vehicle, version)
+        return redirect(version.get_changes_url())
     changes = diff(values_of(current), values_of(race_day))
     return render(
         request,
@@ -654,108 +609,6 @@ def tracklog_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Deleted the track-log entry.")
         return redirect("tracklog_list")
     return render_page(request, "racing/tracklog_confirm_delete.html", {"log": log}, partial="dialog")
-
-
-# --- setup library ------------------------------------------------------------------
-
-
-@require_GET
-@cache_public_page(LIBRARY)
-def library_list(request: HtmxHttpRequest) -> HttpResponse:
-    search = LibrarySearchForm(request.GET)
-    setups = (
-        LibrarySetup.objects.search(search.query())
-        .filtered(**search.filters())
-        .select_related("added_by")
-        .order_by(F("date").desc(nulls_last=True), "-id")
-    )
-    page = uncounted_page(request, setups)
-    query = request.GET.copy()
-    query.pop("page", None)
-    chosen = {name: value.lower() for name, value in search.filters().items()}
-
-    def filter_selects() -> list:
-        # Called only when the whole page renders (the htmx fragment has no selects).
-        choices = _library_filter_choices()
-        return [
-            (name, label, [(v, v.lower() == chosen.get(name, "")) for v in choices[name]])
-            for name, label in LIBRARY_FILTERS
-        ]
-
-    return render_page(
-        request,
-        "racing/library_list.html",
-        {"page": page, "search": search, "query": query.urlencode(), "filter_selects": filter_selects},
-        partial="results",
-    )
-
-
-@require_GET
-@cache_public_page(LIBRARY)
-def library_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    setup = get_object_or_404(LibrarySetup.objects.select_related("added_by"), pk=pk)
-    context = {"setup": setup, "groups": _setup_rows(setup), "can_edit": setup.can_edit(request.user)}
-    if request.user.is_authenticated:
-        vehicles = Vehicle.objects.for_racer(request.racer).with_garage_summary()
-        context["vehicles"] = vehicles
-        context["use_form"] = UseAsBaselineForm(
-            racer=request.racer, initial={"vehicle": request.session.get(LIBRARY_TARGET_KEY)}
-        )
-    return render(request, "racing/library_detail.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def library_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = LibrarySetupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        form.instance.added_by = request.user
-        setup = form.save()
-        messages.success(request, "Added your setup to the library. Thanks for sharing!")
-        return redirect(setup)
-    return render(request, "racing/library_form.html", {"form": form, "creating": True})
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def library_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    setup = _get_editable_library_setup(request, pk)
-    if isinstance(setup, HttpResponse):
-        return setup
-    form = LibrarySetupForm(request.POST or None, instance=setup)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Saved the library setup.")
-        return redirect(setup)
-    return render(request, "racing/library_form.html", {"form": form, "setup": setup})
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def library_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    setup = _get_editable_library_setup(request, pk)
-    if isinstance(setup, HttpResponse):
-        return setup
-    if request.method == "POST":
-        setup.delete()
-        messages.success(request, f"Deleted {setup} from the library.")
-        return redirect("library_list")
-    return render_page(request, "racing/library_confirm_delete.html", {"setup": setup}, partial="dialog")
-
-
-@require_POST
-@login_required
-def library_use(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    setup = get_object_or_404(LibrarySetup, pk=pk)
-    form = UseAsBaselineForm(request.POST, racer=request.racer)
-    if not form.is_valid():
-        messages.error(request, f"Choose one of {request.racer.name}'s vehicles.")
-        return redirect(setup)
-    vehicle = form.cleaned_data["vehicle"]
-    request.session[LIBRARY_TARGET_KEY] = vehicle.pk
-    version = services.library_use_as_baseline(setup=setup, vehicle=vehicle)
-    messages.success(request, f"{setup} is now baseline version {version.number} of {vehicle}.")
-    return _redirect_to_new_version(vehicle, version)
 
 
 # --- legacy CSV download ----------------------------------------------------------

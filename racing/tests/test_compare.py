@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from racing.tests.factories import make_baseline, make_library_setup, make_race_day, make_vehicle, racer_of
+from library.tests.factories import make_library_setup
+from racing.tests.factories import make_baseline, make_race_day, make_vehicle, racer_of
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
+from library.models import LibrarySetup
 from profiles.demo import load_demo as load_accounts
 from racing.demo import load_demo
-from racing.models import BaselineVersion, LibrarySetup, TrackLog, Vehicle
+from racing.models import BaselineVersion, TrackLog, Vehicle
 
 
 def test_demo_data_is_added_once(db):

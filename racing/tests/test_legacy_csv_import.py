@@ -9,10 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from conftest import make_user
+from library.models import LibrarySetup
 from profiles.models import RacerProfile, Sponsor
 from profiles.tests.factories import make_racer
 from racing import legacy_csv
-from racing.models import BaselineVersion, LibrarySetup, TrackLog, Vehicle
+from racing.models import BaselineVersion, TrackLog, Vehicle
 from racing.setup_params import BY_CODE
 
 SAMPLES = Path(__file__).parent / "legacy_csv_samples"

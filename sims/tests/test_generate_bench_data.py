@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from library.models import LibrarySetup
 from profiles.models import User
-from racing.models import LibrarySetup
 from sims.models import SimProfile
 
 pytestmark = pytest.mark.django_db(transaction=True)

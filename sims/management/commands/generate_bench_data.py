@@ -23,8 +23,8 @@ from django.db.models import Max
 from django.utils import timezone
 from tqdm import tqdm
 
+from library.models import LibrarySetup
 from profiles.models import User
-from racing.models import LibrarySetup
 from racing.setup_params import DECIMAL, INT, PARAMS, TEXT
 from sims.models import SimProfile, Simulator
 

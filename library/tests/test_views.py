@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from racing.models import LibrarySetup
+from library.models import LibrarySetup
+from library.tests.factories import make_library_setup
 from racing.setup_params import FIELD_NAMES
-from racing.tests.factories import make_baseline, make_library_setup, make_vehicle, racer_of
+from racing.tests.factories import make_baseline, make_vehicle, racer_of
 
 HX = {"HX-Request": "true"}
 

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from racing.models import LibrarySetup
+from library.models import LibrarySetup
+from library.tests.factories import make_library_setup
 from racing.setup_params import FIELD_NAMES
-from racing.tests.factories import make_library_setup
 
 pytestmark = pytest.mark.django_db
 
