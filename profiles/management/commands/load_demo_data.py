@@ -7,7 +7,7 @@ from profiles.demo import DEMO_PASSWORD, DEMO_USERNAME
 from profiles.demo import load_demo as load_accounts
 
 # Each app adds its own demo rows in ``<app>/demo.py`` (``load_demo(user)``).
-DEMO_APPS = ["racing", "sims"]
+DEMO_APPS = ["racing", "library", "sims"]
 
 
 class Command(BaseCommand):
