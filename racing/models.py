@@ -22,7 +22,7 @@ class VehicleQuerySet(models.QuerySet):
         open_days = RaceDay.objects.filter(vehicle=OuterRef("pk"), status=RaceDay.Status.OPEN).order_by(
             "-date", "-id"
         )
-        current = BaselineVersion.objects.filter(vehicle=OuterRef("pk")).order_by("-number")
+        current = BaselineVersion.objects.filter(vehicle=OuterRef("pk")).newest_first()
         return self.annotate(
             current_version=Max("baseline_versions__number"),
             current_baseline_id=Subquery(current.values("pk")[:1]),
@@ -59,12 +59,26 @@ class Vehicle(models.Model):
         return reverse("vehicle_detail", args=[self.pk])
 
     def current_baseline(self) -> "BaselineVersion | None":
-        return self.baseline_versions.order_by("-number").first()
+        return self.baseline_versions.newest_first().first()
 
 
 class BaselineVersionQuerySet(models.QuerySet):
     def owned_by(self, user) -> "BaselineVersionQuerySet":
         return self.filter(vehicle__racer__owner=user)
+
+    def for_racer(self, racer) -> "BaselineVersionQuerySet":
+        return self.filter(vehicle__racer=racer)
+
+    def newest_first(self) -> "BaselineVersionQuerySet":
+        return self.order_by("-number")
+
+    def numbers(self) -> list[int]:
+        """The version numbers, newest first."""
+        return list(self.newest_first().values_list("number", flat=True))
+
+    def current_number(self) -> int:
+        """The highest version number (0 when there is no version yet)."""
+        return self.aggregate(n=Max("number"))["n"] or 0
 
 
 class BaselineVersion(SetupValues):
@@ -172,6 +186,39 @@ class RaceDay(SetupValues):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    def summary(self) -> str:
+        """The track-log text for a closed race day: conditions, changes, rounds."""
+        lines = [f"Race day at {self.track} with {self.vehicle}."]
+        conditions = [
+            text
+            for text in (
+                self.surface,
+                self.grip and f"grip {self.grip}",
+                self.temperature is not None and f"{self.temperature} °C",
+                self.weather,
+            )
+            if text
+        ]
+        if conditions:
+            lines.append("Conditions: " + ", ".join(conditions) + ".")
+        changes = list(self.changes.all())
+        if changes:
+            lines.append("Changes:")
+            for change in changes:
+                why = f" ({change.reason})" if change.reason else ""
+                lines.append(
+                    f"- {change.param.label}: {change.old_value or '—'} → {change.new_value or '—'}"
+                    f" [{change.get_status_display().lower()}]{why}"
+                )
+        rounds = list(self.rounds.all())
+        if rounds:
+            lines.append("Rounds:")
+            for round_ in rounds:
+                result = f": {round_.result}" if round_.result else ""
+                note = f" — {round_.note}" if round_.note else ""
+                lines.append(f"- {round_.get_kind_display()}{result}{note}")
+        return "\n".join(lines)
+
 
 class RaceDayChange(models.Model):
     class Status(models.TextChoices):
@@ -227,6 +274,10 @@ class TrackLogQuerySet(models.QuerySet):
 
     def for_racer(self, racer) -> "TrackLogQuerySet":
         return self.filter(racer=racer)
+
+    def tracks(self) -> list[str]:
+        """The distinct tracks, for the filter."""
+        return list(self.order_by("track").values_list("track", flat=True).distinct())
 
     def filtered(self, *, track: str = "", vehicle: int | None = None) -> "TrackLogQuerySet":
         qs = self

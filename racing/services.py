@@ -7,7 +7,6 @@ import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from profiles.models import RacerProfile
@@ -35,9 +34,10 @@ class StaleBaseline(Exception):
 class RaceDayClosed(Exception):
     """A closed race day is a record: it takes no more changes or rounds."""
 
-
-def _current_number(vehicle: Vehicle) -> int:
-    return vehicle.baseline_versions.aggregate(n=Max("number"))["n"] or 0
+    def __init__(
+        self, message: str = "This race day is closed: it is a record now and takes no more changes."
+    ):
+        super().__init__(message)
 
 
 def baseline_save(
@@ -56,7 +56,7 @@ def baseline_save(
     try:
         with transaction.atomic():
             Vehicle.objects.select_for_update().filter(pk=vehicle.pk).first()
-            current = _current_number(vehicle)
+            current = vehicle.baseline_versions.current_number()
             if based_on is not None and based_on != current:
                 raise StaleBaseline(vehicle.current_baseline(), based_on)
             fields = {name: values.get(name) for name in FIELD_NAMES}
@@ -127,7 +127,7 @@ def _apply_change(race_day: RaceDay, change: RaceDayChange) -> None:
 def _lock_open(race_day: RaceDay) -> RaceDay:
     locked = RaceDay.objects.select_for_update().get(pk=race_day.pk)
     if not locked.is_open:
-        raise RaceDayClosed("This race day is closed.")
+        raise RaceDayClosed
     return locked
 
 
@@ -176,40 +176,6 @@ def race_day_round_add(*, race_day: RaceDay, kind: str, note: str = "", result: 
         return RaceDayRound.objects.create(race_day=locked, kind=kind, note=note, result=result)
 
 
-def race_day_summary(race_day: RaceDay) -> str:
-    """The track-log text for a closed race day."""
-    lines = [f"Race day at {race_day.track} with {race_day.vehicle}."]
-    conditions = [
-        text
-        for text in (
-            race_day.surface,
-            race_day.grip and f"grip {race_day.grip}",
-            race_day.temperature is not None and f"{race_day.temperature} °C",
-            race_day.weather,
-        )
-        if text
-    ]
-    if conditions:
-        lines.append("Conditions: " + ", ".join(conditions) + ".")
-    changes = list(race_day.changes.all())
-    if changes:
-        lines.append("Changes:")
-        for change in changes:
-            why = f" ({change.reason})" if change.reason else ""
-            lines.append(
-                f"- {change.param.label}: {change.old_value or '—'} → {change.new_value or '—'}"
-                f" [{change.get_status_display().lower()}]{why}"
-            )
-    rounds = list(race_day.rounds.all())
-    if rounds:
-        lines.append("Rounds:")
-        for round_ in rounds:
-            result = f": {round_.result}" if round_.result else ""
-            note = f" — {round_.note}" if round_.note else ""
-            lines.append(f"- {round_.get_kind_display()}{result}{note}")
-    return "\n".join(lines)
-
-
 def race_day_close(*, race_day: RaceDay, note: str = "") -> TrackLog:
     """Close the day and write a track-log entry that summarises it."""
     with transaction.atomic():
@@ -219,7 +185,7 @@ def race_day_close(*, race_day: RaceDay, note: str = "") -> TrackLog:
         locked.closed_at = now
         locked.save(update_fields=["status", "closed_at", "updated_at"])
         race_day.status, race_day.closed_at = locked.status, locked.closed_at
-        summary = race_day_summary(locked)
+        summary = locked.summary()
         if note:
             summary = f"{summary}\n\n{note}"
         return TrackLog.objects.create(
