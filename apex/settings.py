@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER
     "django_htmx",
     "template_partials",
     "allauth",
@@ -155,6 +156,10 @@ TEMPLATES = [
         },
     },
 ]
+
+
+# Forms render through templates/forms/ (see apex/forms.py).
+FORM_RENDERER = "apex.forms.ApexFormRenderer"
 
 
 def _database_from_url(url: str, name: str) -> dict:

@@ -18,7 +18,6 @@ from racing.setup_params import display_groups
 
 # The vehicle "Use as my baseline" offers first; cleared when the racer changes.
 LIBRARY_TARGET_KEY = "racing:library_target_vehicle"
-LIBRARY_FILTERS = [("track", "Track"), ("brand", "Brand"), ("vehicle", "Vehicle"), ("condition", "Condition")]
 LIBRARY_CHOICES_TTL = 300  # seconds
 
 
@@ -44,7 +43,7 @@ def _library_filter_choices() -> dict[str, list[str]]:
     return cached_in_generation(
         LIBRARY,
         "filter-choices",
-        lambda: {name: LibrarySetup.objects.choices_for(name) for name, _ in LIBRARY_FILTERS},
+        lambda: {name: LibrarySetup.objects.choices_for(name) for name in LibrarySearchForm.FILTERS},
         LIBRARY_CHOICES_TTL,
     )
 
@@ -52,7 +51,7 @@ def _library_filter_choices() -> dict[str, list[str]]:
 @require_GET
 @cache_public_page(LIBRARY)
 def library_list(request: HtmxHttpRequest) -> HttpResponse:
-    search = LibrarySearchForm(request.GET)
+    search = LibrarySearchForm(request.GET, filter_choices=_library_filter_choices)
     setups = (
         LibrarySetup.objects.search(search.query())
         .filtered(**search.filters())
@@ -60,24 +59,9 @@ def library_list(request: HtmxHttpRequest) -> HttpResponse:
         .order_by(F("date").desc(nulls_last=True), "-id")
     )
     page = uncounted_page(request, setups)
-    query = request.GET.copy()
-    query.pop("page", None)
-    chosen = {name: value.lower() for name, value in search.filters().items()}
-
-    def filter_selects() -> list:
-        # Called only when the whole page renders (the htmx fragment has no selects).
-        choices = _library_filter_choices()
-        return [
-            (name, label, [(v, v.lower() == chosen.get(name, "")) for v in choices[name]])
-            for name, label in LIBRARY_FILTERS
-        ]
-
-    return render_page(
-        request,
-        "library/setup_list.html",
-        {"page": page, "search": search, "query": query.urlencode(), "filter_selects": filter_selects},
-        partial="results",
-    )
+    searching = bool(search.query() or any(search.filters().values()))
+    context = {"page": page, "search": search, "searching": searching}
+    return render_page(request, "library/setup_list.html", context, partial="results")
 
 
 @require_GET

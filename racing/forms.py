@@ -142,6 +142,39 @@ class RaceDayChangeStatusForm(forms.Form):
     status = forms.ChoiceField(choices=RaceDayChange.Status)
 
 
+class BaselineDiffForm(forms.Form):
+    """Which two baseline versions to diff: number boxes, or a select of the versions there are."""
+
+    a = forms.IntegerField(
+        label="From version", min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    b = forms.IntegerField(
+        label="To version", min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+
+    def __init__(self, *args, numbers: list[int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if numbers:
+            for name in ("a", "b"):
+                label = self.fields[name].label
+                self.fields[name] = forms.TypedChoiceField(
+                    label=label, coerce=int, choices=[(n, f"v{n}") for n in numbers]
+                )
+
+
+class CompareForm(forms.Form):
+    """The two setup pickers: the racer's baselines and race days, and any library setup being compared."""
+
+    a = forms.ChoiceField(label="First setup")
+    b = forms.ChoiceField(label="Second setup")
+
+    def __init__(self, *args, choices: list, library_setups: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = [("Library", list(library_setups.items()))] if library_setups else []
+        for name in ("a", "b"):
+            self.fields[name].choices = [("", "Choose a setup"), *choices, *shown]
+
+
 class RaceDayRoundForm(forms.ModelForm):
     class Meta:
         model = RaceDayRound

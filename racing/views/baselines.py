@@ -10,7 +10,7 @@ from apex.http import AuthenticatedHttpRequest
 from apex.pagination import counted_page
 from apex.shortcuts import render_page
 from racing import services
-from racing.forms import BaselineForm
+from racing.forms import BaselineDiffForm, BaselineForm
 from racing.models import BaselineVersion, Vehicle
 from racing.setup_params import diff, display_groups, values_of
 from racing.views.access import get_own_baseline_version, get_own_vehicle, int_or_none
@@ -83,9 +83,8 @@ def _baseline_form_context(
 def baseline_versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vehicle = get_own_vehicle(request, pk)
     page = counted_page(request, vehicle.baseline_versions.newest_first())
-    return render_page(
-        request, "racing/baseline_versions.html", {"vehicle": vehicle, "page": page}, partial="versions"
-    )
+    context = {"vehicle": vehicle, "page": page, "diff_form": BaselineDiffForm()}
+    return render_page(request, "racing/baseline_versions.html", context, partial="versions")
 
 
 @require_GET
@@ -123,7 +122,9 @@ def baseline_diff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "old": old,
         "new": new,
         "changes": diff(values_of(old), values_of(new)) if old and new else [],
-        "numbers": numbers,
+        "diff_form": BaselineDiffForm(
+            initial={"a": old and old.number, "b": new and new.number}, numbers=numbers
+        ),
         "old_label": f"v{old.number}" if old else "",
         "new_label": f"v{new.number}" if new else "",
     }

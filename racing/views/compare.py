@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from library.models import LibrarySetup
+from racing.forms import CompareForm
 from racing.models import BaselineVersion, RaceDay
 from racing.setup_params import diff, grouped, values_of
 from racing.setup_values import SetupValues
@@ -54,13 +55,16 @@ def compare(request: HttpRequest) -> HttpResponse:
     owned = [ref for ref in (a, b) if ref and not ref.startswith("library:")]
     if owned and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    choices = _compare_choices(request)
     context = {
-        "choices": _compare_choices(request),
-        "pickers": [("a", a, "First setup"), ("b", b, "Second setup")],
+        "choices": choices,
+        "form": CompareForm(initial={"a": a, "b": b}, choices=choices, library_setups={}),
     }
     if not (a and b):
         return render(request, "racing/compare.html", context)
     (label_a, left), (label_b, right) = _compare_item(request, a), _compare_item(request, b)
+    library_setups = {ref: label for ref, label in ((a, label_a), (b, label_b)) if ref.startswith("library:")}
+    context["form"] = CompareForm(initial={"a": a, "b": b}, choices=choices, library_setups=library_setups)
     values_a, values_b = values_of(left), values_of(right)
     changed = {p.field for p, _old, _new in diff(values_a, values_b)}
     context["groups"] = [

@@ -22,7 +22,7 @@ from racing.forms import (
     RaceDayRoundForm,
     RaceDayStartForm,
 )
-from racing.models import RaceDay, RaceDayChange
+from racing.models import RaceDay
 from racing.setup_params import BY_FIELD, diff, display_groups, values_of
 from racing.views.access import get_own_open_race_day, get_own_race_day, int_or_none
 
@@ -50,12 +50,16 @@ def closed_race_day_redirects(view):
 
 
 def _raceday_context(race_day: RaceDay, **extra) -> dict:
+    changes = list(race_day.changes.all())
+    for change in changes:
+        change.status_form = RaceDayChangeStatusForm(
+            initial={"status": change.status}, auto_id=f"change-{change.pk}-%s"
+        )
     return {
         "race_day": race_day,
         "groups": display_groups(race_day),
-        "changes": race_day.changes.all(),
+        "changes": changes,
         "rounds": race_day.rounds.all(),
-        "status_choices": RaceDayChange.Status.choices,
         **extra,
     }
 
