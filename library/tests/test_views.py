@@ -219,3 +219,12 @@ def test_chosen_vehicle_is_remembered_per_racer_only(owner_client, user, setup):
     sam = profile_services.create_profile(user, "Sam")
     owner_client.post(reverse("racer_switch", args=[sam.pk]))
     assert "racing:library_target_vehicle" not in owner_client.session
+
+
+def test_the_refusal_offers_a_way_back_only_within_the_site(other_client, setup):
+    url = reverse("library_edit", args=[setup.pk])
+    detail = f"http://testserver{setup.get_absolute_url()}"
+    page = other_client.get(url, headers={"Referer": detail}).content.decode()
+    assert f'<a class="button" href="{detail}">Back</a>' in page
+    page = other_client.get(url, headers={"Referer": "https://evil.example/"}).content.decode()
+    assert "evil.example" not in page and "Back to the start page" in page
