@@ -12,10 +12,10 @@ HX = {"HX-Request": "true"}
 @pytest.fixture
 def racers(user):
     # Whether or not the owner has logged in yet, "Alex" is the default.
-    a = services.get_or_create_default_profile(user)
+    a = services.racer_get_or_create_default(owner=user)
     a.name = "Alex"
     a.save()
-    b = services.create_profile(user, "Sam")
+    b = services.racer_create(owner=user, name="Sam")
     return a, b
 
 
@@ -79,7 +79,7 @@ def test_other_users_racers_are_not_listed(other_client, racers):
 
 
 def test_login_loads_the_default_racer(client, user, racers):
-    services.set_default_profile(user, racers[1].pk)
+    services.racer_set_default(owner=user, racer_id=racers[1].pk)
     client.force_login(user)
     assert client.session[ACTIVE_RACER_KEY] == racers[1].pk
     response = client.get(reverse("home"))
@@ -154,13 +154,13 @@ def test_switch_clears_only_racer_session_keys(owner_client, racers):
 def test_star_sets_default_plain_and_htmx(owner_client, user, racers):
     response = owner_client.post(reverse("racer_set_default", args=[racers[1].pk]), {"next": "/"})
     assert response.status_code == 302
-    assert services.get_default_profile(user) == racers[1]
+    assert RacerProfile.objects.owned_by(user).default() == racers[1]
     response = owner_client.post(reverse("racer_set_default", args=[racers[0].pk]), headers=HX)
     assert response.status_code == 200
     body = response.content.decode()
     assert body.lstrip().startswith('<details class="switcher"') and "<html" not in body
     assert "HX-Request" in response["Vary"]
-    assert services.get_default_profile(user) == racers[0]
+    assert RacerProfile.objects.owned_by(user).default() == racers[0]
 
 
 def test_new_racer_inline_from_switcher(owner_client, user, racers):
@@ -224,7 +224,7 @@ def test_racer_list_fragment_for_htmx(owner_client, racers):
 
 def test_racer_list_query_count_is_constant(owner_client, user, django_assert_max_num_queries):
     for i in range(30):
-        r = services.create_profile(user, f"Racer {i}")
+        r = services.racer_create(owner=user, name=f"Racer {i}")
         Vehicle.objects.create(racer=r, brand="B", model=f"M{i}")
     owner_client.get(reverse("racer_list"))
     with django_assert_max_num_queries(8):
