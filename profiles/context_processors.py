@@ -1,5 +1,6 @@
 from django.http import HttpRequest
 
+from profiles.forms import NewRacerForm
 from profiles.models import RacerProfile
 
 
@@ -8,4 +9,7 @@ def racer_switcher(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     # Evaluated only when a template renders the switcher: one query.
-    return {"switcher_racers": RacerProfile.objects.owned_by(user).with_vehicle_count().default_first()}
+    return {
+        "switcher_racers": RacerProfile.objects.owned_by(user).with_vehicle_count().default_first(),
+        "switcher_form": NewRacerForm(),
+    }

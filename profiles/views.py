@@ -54,8 +54,8 @@ def racer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, f"Added racer {racer.name}.")
             return redirect_next(request, reverse("racer_list"))
         error = "; ".join(form.errors.get("name", ["Check the name."]))
-        if request.htmx:
-            return _switcher(request, switcher_error=error)
+        if request.htmx:  # the typed name stays in the box, with the reason beside it
+            return _switcher(request, switcher_form=form, switcher_error=error)
         messages.error(request, f"Racer not added: {error}")
         return redirect_next(request, reverse("racer_list"))
 

@@ -47,10 +47,16 @@ def public_directory(view):
 def _directory(
     request: HtmxHttpRequest, *, simulator: Simulator | None, searching: bool, title: str
 ) -> HttpResponse:
-    form = DirectorySearchForm(request.GET or None, initial={"sim": simulator})
-    filters = form.cleaned_or_empty()
-    simulator = simulator or filters.get("sim")
-    q = filters.get("q", "") if searching else ""
+    if simulator is not None:
+        # A simulator's own page: the path chooses the simulator, and the
+        # search box starts from it.
+        form = DirectorySearchForm(initial={"sim": simulator})
+        q = ""
+    else:
+        form = DirectorySearchForm(request.GET or None)
+        filters = form.cleaned_or_empty()
+        simulator = filters["sim"]
+        q = filters["q"] if searching else ""
     profiles = SimProfile.objects.public().for_simulator(simulator).for_listing()
     if q:
         profiles = profiles.search(q)
@@ -60,7 +66,6 @@ def _directory(
         "page": page,
         "profiles": page.items,
         "simulator": simulator,
-        "simulators": Simulator.objects.filter(is_active=True),
         "q": q,
         "searching": searching,
         "title": title,
@@ -112,6 +117,8 @@ def sim_profile_detail(
     if is_owner:
         pending = VerificationRequest.objects.live().for_profile(profile).first()
     context = {"profile": profile, "results": results, "is_owner": is_owner, "pending": pending}
+    if is_owner:
+        context["visibility"] = VisibilityForm.toggle(profile)
     return render_page(request, "sims/profile_detail.html", context, partial="results")
 
 
@@ -131,7 +138,8 @@ def sim_event_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _my_profiles_page(request: AuthenticatedHttpRequest, **extra) -> HttpResponse:
     profiles = SimProfile.objects.linked_to(request.user).select_related("simulator").by_simulator()
-    return render_page(request, "sims/my_profiles.html", {"profiles": profiles, **extra}, partial="profiles")
+    rows = [(profile, VisibilityForm.toggle(profile)) for profile in profiles]
+    return render_page(request, "sims/my_profiles.html", {"rows": rows, **extra}, partial="profiles")
 
 
 @require_GET

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -168,10 +170,18 @@ def test_new_racer_inline_from_switcher(owner_client, user, racers):
     assert response.status_code == 200 and "Kid" in response.content.decode()
     assert RacerProfile.objects.filter(owner=user, name="Kid", is_default=False).exists()
     response = owner_client.post(reverse("racer_create"), {"name": "  ", "from_switcher": "1"}, headers=HX)
-    assert (
-        "This field is required" in response.content.decode()
-        or "Give the racer a name" in response.content.decode()
+    assert "Give the racer a name" in response.content.decode()
+
+
+def test_new_racer_refused_in_the_switcher_keeps_what_was_typed(owner_client, user, racers):
+    long_name = "L" * 101
+    response = owner_client.post(
+        reverse("racer_create"), {"name": long_name, "from_switcher": "1"}, headers=HX
     )
+    body = response.content.decode()
+    assert "at most 100 characters" in body and f'value="{long_name}"' in body
+    assert 'id="switcher-new-name"' in body and '<label for="switcher-new-name">New racer</label>' in body
+    assert not RacerProfile.objects.filter(owner=user, name=long_name).exists()
 
 
 def test_create_racer_full_form(owner_client, user):
@@ -203,6 +213,29 @@ def test_edit_racer_with_sponsors(owner_client, racers):
     racer.refresh_from_db()
     assert racer.name == "Alex R" and racer.transponder == "99"
     assert list(Sponsor.objects.filter(racer=racer).values_list("name", flat=True)) == ["Tamiya"]
+
+
+def test_edit_page_labels_each_sponsor_and_offers_remove_for_saved_ones(owner_client, racers):
+    racer = racers[0]
+    saved = Sponsor.objects.create(racer=racer, name="Tamiya")
+    body = owner_client.get(reverse("racer_edit", args=[racer.pk])).content.decode()
+    for number in (1, 2, 3):  # with or without the label suffix the project's field template gives
+        assert re.search(rf'<label for="id_sponsors-{number - 1}-name"[^>]*>Sponsor {number}:?</label>', body)
+    assert body.count('type="checkbox"') == 1 and 'name="sponsors-0-DELETE"' in body
+    data = {
+        "name": racer.name,
+        "sponsors-TOTAL_FORMS": "3",
+        "sponsors-INITIAL_FORMS": "1",
+        "sponsors-MIN_NUM_FORMS": "0",
+        "sponsors-MAX_NUM_FORMS": "50",
+        "sponsors-0-id": saved.pk,
+        "sponsors-0-name": "Tamiya",
+        "sponsors-0-DELETE": "on",
+        "sponsors-1-name": "Yokomo",
+        "sponsors-2-name": "",
+    }
+    assert owner_client.post(reverse("racer_edit", args=[racer.pk]), data).status_code == 302
+    assert list(racer.sponsors.values_list("name", flat=True)) == ["Yokomo"]
 
 
 def test_delete_asks_then_deletes_and_promotes(owner_client, user, racers):
