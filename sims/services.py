@@ -61,6 +61,13 @@ def _audit(
     )
 
 
+def _on_behalf_of(user: User, actor: User | None) -> str:
+    """Names the account when someone else (staff) acted for it: the actor alone would not say."""
+    if actor is None or actor.pk == user.pk:
+        return ""
+    return f"account: {user.username}"
+
+
 def _new_verification_code() -> str:
     return "APEX-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -74,7 +81,13 @@ def sim_profile_link(
     """
     with transaction.atomic():
         profile.link_to_user(user)
-        _audit(action=AuditEntry.Action.LINK, profile=profile, actor=actor or user, ip=ip)
+        _audit(
+            action=AuditEntry.Action.LINK,
+            profile=profile,
+            actor=actor or user,
+            ip=ip,
+            detail=_on_behalf_of(user, actor),
+        )
     return profile
 
 
@@ -97,12 +110,15 @@ def sim_profile_unlink(
             .for_profile(locked)
             .update(status=VerificationRequest.Status.CANCELLED, decided_at=timezone.now())
         )
+        notes = [_on_behalf_of(user, actor)]
+        if cancelled:
+            notes.append(f"{cancelled} pending verification request(s) cancelled")
         _audit(
             action=AuditEntry.Action.UNLINK,
             profile=locked,
             actor=actor or user,
             ip=ip,
-            detail=f"{cancelled} pending verification request(s) cancelled" if cancelled else "",
+            detail="; ".join(note for note in notes if note),
         )
     return locked
 

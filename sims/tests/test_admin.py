@@ -84,6 +84,7 @@ def test_staff_links_a_profile_to_an_account_and_the_audit_log_names_the_staff_m
         profile,
         "203.0.113.9",
     )
+    assert entry.detail == "account: owner"  # the actor alone would not say whose it became
 
 
 def test_staff_unlinks_a_profile_after_confirming_and_its_verification_goes(staff_client, staff_user, user):
@@ -107,6 +108,7 @@ def test_staff_unlinks_a_profile_after_confirming_and_its_verification_goes(staf
         staff_user,
         "203.0.113.9",
     )
+    assert entry.detail == "account: owner; 1 pending verification request(s) cancelled"
 
 
 def test_unlink_action_unlinks_the_selected_profiles_one_audit_entry_each(staff_client, staff_user, user):
