@@ -134,7 +134,7 @@ def sim_profile_add(
     """
     with transaction.atomic():
         existing = (
-            SimProfile.objects.select_related("simulator", "linked_user")
+            SimProfile.objects.for_listing()
             .filter(simulator=simulator, profile_identifier=identifier)
             .first()
         )
