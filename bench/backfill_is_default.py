@@ -23,7 +23,7 @@ import sys
 import time
 
 import psycopg
-from _common import ROOT, conninfo, drop, peak_rss_mib, recreate
+from _common import ROOT, SCRATCH_RULE, conninfo, drop, is_scratch, peak_rss_mib, recreate
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/apex_bench_backfill"
 BEFORE = [("profiles", "0001_initial")]
@@ -102,8 +102,8 @@ def main() -> None:
 
     url = args.database_url
     name = psycopg.conninfo.conninfo_to_dict(url).get("dbname", "")
-    if not name.startswith("apex_bench_"):
-        parser.error("the database name must start with apex_bench_ (it is dropped and recreated)")
+    if not is_scratch(name):
+        parser.error(SCRATCH_RULE)
     copy_name = f"{name}_sql"
     owners = max(1, round(args.rows / args.per_owner))
 

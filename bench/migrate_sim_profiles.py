@@ -35,10 +35,12 @@ import time
 
 import psycopg
 from _common import (
+    SCRATCH_RULE,
     StepTimer,
     conninfo,
     database_name,
     drop,
+    is_scratch,
     load_average,
     peak_rss_mib,
     recreate,
@@ -129,8 +131,8 @@ def main() -> None:
 
     url = args.database_url
     name = database_name(url)
-    if not name.startswith("apex_bench_"):
-        parser.error("the database name must start with apex_bench_ (it is dropped and recreated)")
+    if not is_scratch(name):
+        parser.error(SCRATCH_RULE)
     loop_name = f"{name}_loop"
     users = min(args.users, args.rows)
     sample = min(args.sample, args.rows)
