@@ -65,9 +65,10 @@ def drop(url: str, name: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def setup_django(url: str, extra_databases: dict[str, str] | None = None) -> None:
-    """Point Django at ``url`` (and each alias in ``extra_databases`` at that database name)."""
-    os.environ["DATABASE_URL"] = url
+def setup_django(url: str | None = None, extra_databases: dict[str, str] | None = None) -> None:
+    """Set Django up on ``url`` (default: ``DATABASE_URL``), each alias in ``extra_databases`` on that database."""
+    if url is not None:
+        os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apex.settings")
     if str(ROOT) not in sys.path:

@@ -3,7 +3,7 @@
 Runs the real views through Django's test client (the whole middleware stack,
 DEBUG off, templates rendered) against a database filled by
 
-    manage.py generate_bench_data --profiles 1000000 --users 200000 --library 200000
+    bench/generate_data.py --profiles 1000000 --users 200000 --library 200000
 
 and prints p50/p95 per request, the queries each request ran and whether any
 of them was a COUNT. In the same run it times the baseline: the search as the
