@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "profiles",
     "racing",
     "sims",
+    "ops",
 ]
 
 MIDDLEWARE = [
