@@ -29,6 +29,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 from urllib.parse import urlencode
 
 from _common import database_name, load_average, setup_django
@@ -69,6 +70,8 @@ def setup() -> None:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to the PostgreSQL bench database (see the docstring).")
+    # whitenoise looks for collected static files; pages need only their URLs.
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)
     setup_django()
     from django.conf import settings
 
