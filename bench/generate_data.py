@@ -452,6 +452,7 @@ class BenchDataError(Exception):
 
 def generate(*, profiles: int, users: int, library: int, seed: int = 2024, progress: bool = True) -> None:
     """Add ``users`` users, ``profiles`` sim profiles and ``library`` library setups."""
+    # Imported here, not at the top: main() sets Django up first.
     from profiles.models import User
     from racing.models import LibrarySetup
     from sims.models import SimProfile, Simulator
