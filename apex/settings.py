@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "racing",
     "library",
     "sims",
+    "ops",
 ]
 
 MIDDLEWARE = [

@@ -4,9 +4,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from profiles.demo import DEMO_PASSWORD, DEMO_USERNAME
-from profiles.demo import load_demo as load_accounts
+from profiles.demo import load_demo as load_account
 
-# Each app adds its own demo rows in ``<app>/demo.py`` (``load_demo(user)``).
+# Each app keeps its own demo rows in ``<app>/demo.py`` with ``load_demo(user)``,
+# next to the models and services they use; the demo account comes first.
 DEMO_APPS = ["racing", "library", "sims"]
 
 
@@ -15,13 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
-            user = load_accounts()
+            user = load_account()
             for app in DEMO_APPS:
-                try:
-                    module = import_module(f"{app}.demo")
-                except ModuleNotFoundError:
-                    continue
-                module.load_demo(user)
+                import_module(f"{app}.demo").load_demo(user)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ "

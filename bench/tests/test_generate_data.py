@@ -1,17 +1,19 @@
-"""generate_bench_data fills a database with the sizes and ratios the benchmarks expect."""
+"""bench/generate_data.py fills a database with the sizes and ratios the benchmarks expect."""
 
 import pytest
-from django.core.management import CommandError, call_command
+
+# bench/ is on the path as when the script runs (bench/tests is a package, bench/ is not).
+from generate_data import BENCH_EMAIL_DOMAIN, BenchDataError, generate
 
 from library.models import LibrarySetup
 from profiles.models import User
 from sims.models import SimProfile
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def _generate(**sizes):
-    call_command("generate_bench_data", "--no-progress", *[f"--{k}={v}" for k, v in sizes.items()])
+    generate(**sizes, progress=False)
 
 
 def test_small_run_has_the_sizes_and_ratios():
@@ -25,7 +27,7 @@ def test_small_run_has_the_sizes_and_ratios():
     assert profiles.exclude(profile_name="").count() == 300
     # Linked profiles point at generated users, and the search finds them by username.
     linked = profiles.filter(linked_user__isnull=False).select_related("linked_user").first()
-    assert linked.linked_user.email.endswith("@bench.apex.invalid")
+    assert linked.linked_user.email.endswith(f"@{BENCH_EMAIL_DOMAIN}")
     assert linked in SimProfile.objects.search(linked.linked_user.username)
 
 
@@ -38,9 +40,18 @@ def test_new_rows_get_ids_after_the_generated_ones():
 
 def test_refuses_to_run_twice():
     _generate(profiles=10, users=5, library=5)
-    with pytest.raises(CommandError, match="already holds bench data"):
+    with pytest.raises(BenchDataError, match="already holds bench data"):
         _generate(profiles=10, users=5, library=5)
     assert SimProfile.objects.count() == 10
+
+
+@pytest.mark.parametrize(
+    "sizes", [{"profiles": -1, "users": 5, "library": 0}, {"profiles": 1, "users": 0, "library": 0}]
+)
+def test_refuses_impossible_sizes_and_writes_nothing(sizes):
+    with pytest.raises(BenchDataError, match="must not be negative"):
+        _generate(**sizes)
+    assert not User.objects.exists() and not SimProfile.objects.exists()
 
 
 def test_same_seed_same_names():

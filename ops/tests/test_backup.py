@@ -16,8 +16,8 @@ from django.db import connection, connections
 from django.db.utils import load_backend
 
 from conftest import make_user
+from ops.management.commands import backup_db
 from profiles import services
-from profiles.management.commands import backup_db
 from profiles.models import RacerProfile, Sponsor, User
 from racing.models import Vehicle
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from profiles.management.commands.backup_db import postgres_client_args, run_client
+from ops.management.commands.backup_db import postgres_client_args, run_client
 
 
 class Command(BaseCommand):
