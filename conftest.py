@@ -1,14 +1,11 @@
 """Fixtures shared by every app's tests."""
 
-import itertools
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from apex.tests.fixtures import make_user
 from profiles.models import User
-
-_counter = itertools.count(1)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -24,12 +21,6 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
-
-
-def make_user(username: str | None = None, password: str = "pw-for-tests-123", **fields) -> User:
-    username = username or f"user{next(_counter)}"
-    fields.setdefault("email", f"{username}@example.com")
-    return User.objects.create_user(username=username, password=password, **fields)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from profiles import services
 from profiles.models import RacerProfile
 
