@@ -1,11 +1,25 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures and hooks shared by every app's tests (helpers live in apex/tests/fixtures.py)."""
+
+import os
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from apex.tests.fixtures import make_user
 from profiles.models import User
+
+# Hypothesis profiles, registered here only. CI is derandomized: the same
+# examples on every run, so a red CI is the code's fault and reproduces from
+# its log (print_blob prints the @reproduce_failure line); locally examples
+# are random and the failures found are remembered in .hypothesis/. Requests
+# against a database have no meaningful deadline on a shared 2-core machine.
+hypothesis_settings.register_profile("dev", max_examples=20, deadline=None)
+hypothesis_settings.register_profile(
+    "ci", max_examples=20, deadline=None, derandomize=True, database=None, print_blob=True
+)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
 def pytest_collection_modifyitems(config, items):
