@@ -22,9 +22,10 @@ run: $(STAMP)
 	@echo "Serving Apex on http://127.0.0.1:8000 (demo login: demo / apex-demo-2026)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+# The whole suite on SQLite with a coverage report of the product code, then
+# again on PostgreSQL when TEST_DATABASE_URL is set.
 test: $(STAMP)
-	env -u DATABASE_URL $(PY) -m pytest
+	env -u DATABASE_URL $(PY) -m pytest --cov
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
 		DATABASE_URL="$$TEST_DATABASE_URL" $(PY) -m pytest; \
