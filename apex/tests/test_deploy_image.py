@@ -25,6 +25,9 @@ from pathlib import Path
 
 import pytest
 
+# One worker builds the image once when the suite runs in parallel (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("image")
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
 RELEASE_COMMAND = ["python", "manage.py", "migrate", "--noinput"]  # README "Deploy": the release step
