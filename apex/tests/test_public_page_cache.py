@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apex.caching import HEADER
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from library.models import LibrarySetup
 from sims.models import SimProfile, Simulator
 

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.db.utils import load_backend
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from ops.management.commands import backup_db
 from profiles import services
 from profiles.models import RacerProfile, Sponsor, User

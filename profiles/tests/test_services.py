@@ -3,7 +3,7 @@ import threading
 import pytest
 from django.db import IntegrityError, close_old_connections, transaction
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from profiles import services
 from profiles.models import RacerProfile
 from profiles.tests.factories import make_racer

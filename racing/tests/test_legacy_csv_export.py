@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from library.models import LibrarySetup
 from profiles.models import RacerProfile
 from racing import legacy_csv

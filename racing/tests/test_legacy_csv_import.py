@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from library.models import LibrarySetup
 from profiles.models import RacerProfile, Sponsor
 from profiles.tests.factories import make_racer
