@@ -22,12 +22,19 @@ run: $(STAMP)
 	@echo "Serving Apex on http://127.0.0.1:8000 (demo login: demo / apex-demo-2026)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+# The whole suite on SQLite with a coverage report of the product code, then
+# again on PostgreSQL when TEST_DATABASE_URL is set. Under CI=true the
+# PostgreSQL pass is required: unset or unreachable fails the run.
+# Tests run in parallel, one worker per core (pytest-xdist; each worker has
+# its own test database); `make test PARALLEL=` runs them in one process.
+PARALLEL ?= -n auto --dist loadgroup
 test: $(STAMP)
-	env -u DATABASE_URL $(PY) -m pytest
+	env -u DATABASE_URL $(PY) -m pytest $(PARALLEL) --cov
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		$(PY) -c 'import os, socket, urllib.parse as up; u = up.urlsplit(os.environ["TEST_DATABASE_URL"]); socket.create_connection((u.hostname or "127.0.0.1", u.port or 5432), timeout=10).close()' 2>/dev/null \
+			|| { echo "PostgreSQL at $$TEST_DATABASE_URL is not reachable: the PostgreSQL run cannot be skipped." >&2; exit 1; }; \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		DATABASE_URL="$$TEST_DATABASE_URL" $(PY) -m pytest; \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(PY) -m pytest $(PARALLEL); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI=true but TEST_DATABASE_URL is not set: the PostgreSQL run is required." >&2; exit 1; \
 	fi

@@ -1,14 +1,51 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures and hooks shared by every app's tests (helpers live in apex/tests/fixtures.py)."""
 
-import itertools
+import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
+from zeal.constants import initialize_app_registry
+from zeal.patch import patch as zeal_patch
 
+from apex.tests.fixtures import make_user
 from profiles.models import User
 
-_counter = itertools.count(1)
+# Hypothesis profiles, registered here only. CI is derandomized: the same
+# examples on every run, so a red CI is the code's fault and reproduces from
+# its log (print_blob prints the @reproduce_failure line); locally examples
+# are random and the failures found are remembered in .hypothesis/. Requests
+# against a database have no meaningful deadline on a shared 2-core machine.
+hypothesis_settings.register_profile("dev", max_examples=20, deadline=None)
+hypothesis_settings.register_profile(
+    "ci", max_examples=20, deadline=None, derandomize=True, database=None, print_blob=True
+)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
+
+def pytest_configure(config):
+    # django-zeal is a test dependency, so it is not in INSTALLED_APPS; this
+    # is what its AppConfig.ready() does: learn the models, patch the ORM.
+    initialize_app_registry()
+    zeal_patch()
+    settings.ZEAL_ALLOWLIST = [
+        # Django caches content types per process; a second get() is that cache
+        # filling for another model (admin pages), not rows loaded one by one.
+        {"model": "contenttypes.ContentType", "field": "get()"},
+        # Every query made inside Django's own code (auth, the admin) counts as
+        # made on one line, the innermost project middleware's call. So the
+        # request's user (one get()) and an admin raw-id field's label (one
+        # get() per field on a single-object page) look like a repeat. Users
+        # loaded row by row through a relation are still caught (the field's
+        # name, not get(), is what zeal reports then).
+        {"model": "profiles.User", "field": "get()"},
+        # Likewise the session: logging out reads it, then the database
+        # backend's delete() fetches the same row again to delete it.
+        {"model": "sessions.Session", "field": "get()"},
+    ]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -26,10 +63,23 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
-def make_user(username: str | None = None, password: str = "pw-for-tests-123", **fields) -> User:
-    username = username or f"user{next(_counter)}"
-    fields.setdefault("email", f"{username}@example.com")
-    return User.objects.create_user(username=username, password=password, **fields)
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """MD5 instead of PBKDF2 (about a third of a second a password): tests prove behaviour, not key stretching."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_n_plus_one():
+    """Every request a test makes fails on an N+1 query (django-zeal): the same query
+    from the same line twice, e.g. a relation loaded row by row in a list.
+
+    Its middleware goes first, so it watches the whole request, in the test
+    client and in the browser tests' live server alike.
+    """
+    with override_settings(MIDDLEWARE=["zeal.middleware.zeal_middleware", *settings.MIDDLEWARE]):
+        yield
 
 
 @pytest.fixture(autouse=True)

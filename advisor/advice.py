@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from advisor.models import AdviceRule, Condition, ConditionBoost, ParameterStep, TheoryDocument
-from racing.models import LibrarySetup, RaceDayChange
+from library.models import LibrarySetup
+from racing.models import RaceDayChange
 from racing.setup_params import BY_FIELD, DECIMAL, FIELD_NAMES, INT, SetupParam
 from racing.symptoms import SYMPTOMS
 
@@ -331,7 +332,7 @@ def _add_history(suggestions: list[Suggestion], racer, codes: list[str]) -> None
         RaceDayChange.objects.filter(
             race_day__racer=racer, symptom__in=codes, parameter__in=[s.parameter for s in suggestions]
         )
-        .exclude(status=RaceDayChange.PLANNED)
+        .exclude(status=RaceDayChange.Status.PLANNED)
         .values_list("symptom", "parameter", "old_value", "new_value", "status")
     )
     for symptom, parameter, old_value, new_value, status in rows:
@@ -340,11 +341,12 @@ def _add_history(suggestions: list[Suggestion], racer, codes: list[str]) -> None
         direction = suggestion.direction if suggestion.param.is_numeric else 0
         for symptom in suggestion.symptoms:
             tried = kept = reverted = 0
-            for status in (RaceDayChange.TRIED, RaceDayChange.KEPT, RaceDayChange.REVERTED):
+            Status = RaceDayChange.Status
+            for status in (Status.TRIED, Status.KEPT, Status.REVERTED):
                 n = counts[(symptom, suggestion.parameter, direction, status)]
                 tried += n
-                kept += n if status == RaceDayChange.KEPT else 0
-                reverted += n if status == RaceDayChange.REVERTED else 0
+                kept += n if status == Status.KEPT else 0
+                reverted += n if status == Status.REVERTED else 0
             suggestion.tried += tried
             suggestion.kept += kept
             suggestion.reverted += reverted

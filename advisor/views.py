@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,8 +12,10 @@ from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apex.shortcuts import render_page
 from racing import services as racing_services
 from racing.advisor import advise
-from racing.models import RaceDay, RaceDayChange, Vehicle
+from racing.models import RaceDayChange
 from racing.setup_params import BY_FIELD
+from racing.views.access import get_own_open_race_day, get_own_race_day, get_own_vehicle
+from racing.views.race_days import closed_race_day_redirects
 
 SEARCH_RESULTS = 20
 
@@ -75,25 +77,11 @@ def theory_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 MAX_SUGGESTIONS = 12
 
 
-def _get_own_race_day(request: AuthenticatedHttpRequest, pk: int) -> RaceDay:
-    try:
-        return RaceDay.objects.owned_by(request.user).select_related("vehicle", "racer").get(pk=pk)
-    except RaceDay.DoesNotExist:
-        raise Http404("No such race day.") from None
-
-
-def _get_own_vehicle(request: AuthenticatedHttpRequest, pk: int) -> Vehicle:
-    try:
-        return Vehicle.objects.owned_by(request.user).select_related("racer").get(pk=pk)
-    except Vehicle.DoesNotExist:
-        raise Http404("No such vehicle.") from None
-
-
 @require_GET
 @login_required
 def raceday_advice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Tick what the car does; see what to change, why, and what worked before. "Try it" plans the change."""
-    race_day = _get_own_race_day(request, pk)
+    race_day = get_own_race_day(request, pk)
     form = AdviceForm(request.GET or None)
     suggestions = []
     if form.is_valid():
@@ -106,26 +94,22 @@ def raceday_advice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@closed_race_day_redirects
 def raceday_advice_try(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record a suggestion as a planned change: old value from the day's setup, the symptom it is for."""
-    race_day = _get_own_race_day(request, pk)
+    race_day = get_own_open_race_day(request, pk)
     form = TryChangeForm(request.POST)
-    change = None
     if form.is_valid():
         param = form.cleaned_data["param"]
-        try:
-            change = racing_services.race_day_change_add(
-                race_day=race_day,
-                parameter=param.field,
-                old_value=param.format(getattr(race_day, param.field)),
-                new_value=form.cleaned_data["new_value"],
-                reason=form.cleaned_data["reason"],
-                symptom=form.cleaned_data["symptom"],
-                status=RaceDayChange.PLANNED,
-            )
-        except racing_services.RaceDayClosed:
-            form.add_error(None, "This race day is closed; it takes no more changes.")
-    if change is not None:
+        change = racing_services.race_day_change_add(
+            race_day=race_day,
+            parameter=param.field,
+            old_value=param.format(getattr(race_day, param.field)),
+            new_value=form.cleaned_data["new_value"],
+            reason=form.cleaned_data["reason"],
+            symptom=form.cleaned_data["symptom"],
+            status=RaceDayChange.Status.PLANNED,
+        )
         if not request.htmx:
             messages.success(request, f"Planned: {change}. Mark it tried, kept or reverted below.")
             return redirect(f"{race_day.get_absolute_url()}#changes-title")
@@ -133,10 +117,9 @@ def raceday_advice_try(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             request, "advisor/advice.html", {"race_day": race_day, "change": change}, partial="tried"
         )
     # The same form again with its errors and what was typed (htmx swaps only 2xx answers).
-    param = BY_FIELD.get(request.POST.get("parameter", ""))
     context = {
         "race_day": race_day,
-        "t_param": param,
+        "t_param": BY_FIELD.get(request.POST.get("parameter", "")),
         "t_symptom": request.POST.get("symptom", ""),
         "t_reason": request.POST.get("reason", ""),
         "t_new": request.POST.get("new_value", ""),
@@ -152,7 +135,7 @@ def raceday_advice_try(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @login_required
 def baseline_advice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The advisor on a vehicle's current baseline (no race day: track and conditions are optional)."""
-    vehicle = _get_own_vehicle(request, pk)
+    vehicle = get_own_vehicle(request, pk)
     baseline = vehicle.current_baseline()
     if baseline is None:
         messages.info(request, "Set a baseline first: the advisor suggests changes to it.")

@@ -3,22 +3,24 @@
 Every request gets an id: the caller's ``X-Request-ID`` when it is
 well-formed (a proxy or load balancer may have set it), else a new uuid4 hex.
 The id is on ``request.request_id``, in the ``X-Request-ID`` response header,
-in the request's log line and in any exception logged for it, and on the 500
-page, so a user can quote it and we can find the traceback.
+on every record logged while the request is handled (a context variable
+that apex/logs.py merges in) and so on the one ``django.request`` record with
+the traceback of an unhandled exception, and on the 500 page, so a user can
+quote it and we can find the traceback.
 """
 
-import json
 import logging
 import re
 import time
 import uuid
 
-from django.core.signals import got_request_exception
+import structlog
+from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject, empty
 
-logger = logging.getLogger("apex.request")
+logger = structlog.stdlib.get_logger("apex.request")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Letters, digits and . _ - only, so a caller cannot forge log lines or headers.
@@ -46,42 +48,40 @@ def _user_id(request: HttpRequest) -> int | None:
 
 
 class RequestLogMiddleware:
-    """Sets ``request.request_id`` and logs one JSON line per request to ``apex.request``."""
+    """Sets ``request.request_id`` and logs one JSON line per request to ``apex.request``.
+
+    Written here rather than taken from django-structlog, whose middleware logs
+    two lines per request, trusts any incoming X-Request-ID and loads the user
+    (a session and a user query) for requests that never needed one.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.request_id = request_id_for(request)
+        # Bound until the response is closed (forget_request_id), not just
+        # while this runs: Django logs a 4xx to django.request after the
+        # middleware has returned, and that record needs the id too.
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request.request_id)
         started = time.perf_counter()
         response = self.get_response(request)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         response[REQUEST_ID_HEADER] = request.request_id
-        line = {
-            "method": request.method,
-            "path": request.path,
-            "status": response.status_code,
-            "duration_ms": duration_ms,
-            "user_id": _user_id(request),
-            "request_id": request.request_id,
-        }
-        level = logging.ERROR if response.status_code >= 500 else logging.INFO
-        logger.log(level, json.dumps(line), extra={"request_id": request.request_id})
+        logger.log(
+            logging.ERROR if response.status_code >= 500 else logging.INFO,
+            "request",
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+            duration_ms=duration_ms,
+            user_id=_user_id(request),
+        )
         return response
 
 
-@receiver(got_request_exception, dispatch_uid="apex.middleware.log_exception")
-def log_exception(sender, request: HttpRequest | None = None, **kwargs) -> None:
-    """An unhandled exception, with the traceback and the request id.
-
-    Django sends this signal from inside its exception handler, so the
-    exception being handled is still current for ``exc_info``.
-    """
-    request_id = getattr(request, "request_id", None)
-    line = {
-        "event": "exception",
-        "method": getattr(request, "method", None),
-        "path": getattr(request, "path", None),
-        "request_id": request_id,
-    }
-    logger.error(json.dumps(line), exc_info=True, extra={"request_id": request_id})
+@receiver(request_finished, dispatch_uid="apex.middleware.forget_request_id")
+def forget_request_id(sender, **kwargs) -> None:
+    """The request is over: what this thread logs next is not part of it."""
+    structlog.contextvars.clear_contextvars()

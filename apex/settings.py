@@ -11,6 +11,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from apex.logs import configure_structlog
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -47,6 +49,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not items:
         raise ImproperlyConfigured(f"{name} must be a comma-separated list and may not be empty.")
     return items
+
+
+def env_log_level(name: str, default: str) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    level = raw.strip().upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ImproperlyConfigured(f"{name} must be DEBUG, INFO, WARNING, ERROR or CRITICAL; got {raw!r}.")
+    return level
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -107,6 +119,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER
     "django_htmx",
     "template_partials",
     "allauth",
@@ -114,7 +127,9 @@ INSTALLED_APPS = [
     "csp",
     "profiles",
     "racing",
+    "library",
     "sims",
+    "ops",
     "advisor",
 ]
 
@@ -155,6 +170,10 @@ TEMPLATES = [
         },
     },
 ]
+
+
+# Forms render through templates/forms/ (see apex/forms.py).
+FORM_RENDERER = "apex.forms.ApexFormRenderer"
 
 
 def _database_from_url(url: str, name: str) -> dict:
@@ -262,12 +281,21 @@ STORAGES = {
     },
 }
 
+# Every record is one JSON line on stderr (apex/logs.py): the app's own, and
+# Django's and allauth's through the root logger. "django" and "django.server"
+# are named here so Django's plain-text default handlers for them are dropped.
+LOG_LEVEL = env_log_level("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # One JSON line per request (apex.middleware); the message is the JSON,
-    # so log shippers can parse it as is.
-    "loggers": {"apex.request": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")}},
+    "formatters": {"json": {"()": "apex.logs.json_formatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # One line per request (apex.middleware).
+        "apex.request": {"level": env_log_level("REQUEST_LOG_LEVEL", "INFO")},
+    },
 }
+configure_structlog()

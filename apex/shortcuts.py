@@ -35,6 +35,16 @@ def safe_next(request: HttpRequest, default: str = "/") -> str:
     return default
 
 
+def safe_referer(request: HttpRequest) -> str | None:
+    """The page the user came from when it is on this site (for a "Back" link), else None."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return None
+
+
 def redirect_next(request: HttpRequest, default: str = "/") -> HttpResponse:
     return redirect(safe_next(request, default))
 

@@ -10,8 +10,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("racers/", include("profiles.urls")),
     path("", include("racing.urls")),
+    path("library/", include("library.urls")),
     path("", include("sims.urls")),
     path("", include("advisor.urls")),
 ]
 
+handler403 = "apex.views.permission_denied"
 handler500 = "apex.views.server_error"

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from apex.http import HtmxHttpRequest
+from apex.shortcuts import safe_referer
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("healthz: database check failed")
         return JsonResponse({"status": "error", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page, saying why when the refusal gives a reason.
+
+    Views refuse with ``PermissionDenied("Only the person who ...")``; the
+    page shows that sentence and a way back to where the user came from.
+    """
+    context = {"exception": str(exception), "back_url": safe_referer(request)}
+    return render(request, "403.html", context, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

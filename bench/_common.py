@@ -1,11 +1,13 @@
 """What the migration benchmarks share: scratch PostgreSQL databases, Django set-up, timings.
 
 Every benchmark builds its data in a database of its own whose name starts
-with ``apex_bench_`` (it is dropped and recreated), runs the real migrations
-with Django's MigrationExecutor and reports the time of each step.
+with ``apex_bench_`` or ``apex_<someone>_bench_`` (it is dropped and
+recreated), runs the real migrations with Django's MigrationExecutor and
+reports the time of each step.
 """
 
 import os
+import re
 import resource
 import sys
 import time
@@ -24,6 +26,19 @@ def conninfo(url: str, dbname: str) -> str:
 
 def database_name(url: str) -> str:
     return psycopg.conninfo.conninfo_to_dict(url).get("dbname", "")
+
+
+# Scratch databases only: a benchmark drops and recreates the database it is
+# given. A middle part (apex_ana_bench_sims) lets people sharing one server
+# keep their runs apart.
+SCRATCH_NAME = re.compile(r"apex_(?:[a-z0-9]+_)?bench_\w+")
+SCRATCH_RULE = (
+    "the database name must start with apex_bench_ or apex_<name>_bench_ (it is dropped and recreated)"
+)
+
+
+def is_scratch(name: str) -> bool:
+    return SCRATCH_NAME.fullmatch(name) is not None
 
 
 @contextmanager
@@ -50,9 +65,10 @@ def drop(url: str, name: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def setup_django(url: str, extra_databases: dict[str, str] | None = None) -> None:
-    """Point Django at ``url`` (and each alias in ``extra_databases`` at that database name)."""
-    os.environ["DATABASE_URL"] = url
+def setup_django(url: str | None = None, extra_databases: dict[str, str] | None = None) -> None:
+    """Set Django up on ``url`` (default: ``DATABASE_URL``), each alias in ``extra_databases`` on that database."""
+    if url is not None:
+        os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apex.settings")
     if str(ROOT) not in sys.path:

@@ -18,12 +18,22 @@ is separate and not counted). Both databases are dropped at the end unless
 """
 
 import argparse
-import os
 import sys
 import time
 
 import psycopg
-from _common import ROOT, conninfo, drop, peak_rss_mib, recreate
+from _common import (
+    SCRATCH_RULE,
+    StepTimer,
+    conninfo,
+    database_name,
+    drop,
+    is_scratch,
+    load_average,
+    peak_rss_mib,
+    recreate,
+    setup_django,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/apex_bench_backfill"
 BEFORE = [("profiles", "0001_initial")]
@@ -101,23 +111,18 @@ def main() -> None:
     args = parser.parse_args()
 
     url = args.database_url
-    name = psycopg.conninfo.conninfo_to_dict(url).get("dbname", "")
-    if not name.startswith("apex_bench_"):
-        parser.error("the database name must start with apex_bench_ (it is dropped and recreated)")
+    name = database_name(url)
+    if not is_scratch(name):
+        parser.error(SCRATCH_RULE)
     copy_name = f"{name}_sql"
     owners = max(1, round(args.rows / args.per_owner))
 
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apex.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(url)
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
     print(f"== {args.rows:,} racers, {owners:,} owners, PostgreSQL database {name} (copy: {copy_name})")
+    print(f"   load average {load_average()}")
     recreate(url, name)
     started = time.perf_counter()
     MigrationExecutor(connection).migrate(BEFORE)
@@ -131,17 +136,10 @@ def main() -> None:
     print(f"   built in {time.perf_counter() - started:.1f}s ({named:,} racers named 'Default Racer')")
 
     # 1. The real migration path.
-    steps: dict[str, float] = {}
-
-    def progress(action, migration=None, fake=False):
-        if action == "apply_start":
-            steps[migration.name] = time.perf_counter()
-        elif action == "apply_success":
-            steps[migration.name] = time.perf_counter() - steps[migration.name]
-
+    timer = StepTimer()
     with connection.cursor() as cursor:
         warm_up(cursor)
-    executor = MigrationExecutor(connection, progress_callback=progress)
+    executor = MigrationExecutor(connection, progress_callback=timer)
     started = time.perf_counter()
     executor.migrate(AFTER)
     migration_s = time.perf_counter() - started
@@ -163,10 +161,10 @@ def main() -> None:
     hand_ids, hand_owners = default_ids(url, copy_name)
     same = migrated_ids == hand_ids and len(migrated_ids) == migrated_owners == hand_owners == updated
 
-    backfill_s = steps.get("0003_backfill_is_default", float("nan"))
+    backfill_s = timer.seconds.get("0003_backfill_is_default", float("nan"))
     print()
     print(f"{'step':<44}{'seconds':>10}{'rows/s':>14}")
-    for step, seconds in steps.items():
+    for step, seconds in timer.seconds.items():
         print(f"  migration {step:<34}{seconds:>10.2f}")
     print(
         f"{'migration 0002-0004 (MigrationExecutor)':<44}{migration_s:>10.2f}{args.rows / migration_s:>14,.0f}"
@@ -179,6 +177,7 @@ def main() -> None:
     print(f"ratio, backfill step (0003) / hand-written UPDATE:  {backfill_s / update_s:.2f}x")
     print(f"defaults set: {len(migrated_ids):,} (owners with racers: {migrated_owners:,}); identical: {same}")
     print(f"peak memory of this process (ru_maxrss): {peak_rss_mib():.0f} MiB; PostgreSQL's is not included")
+    print(f"load average at the end: {load_average()}")
 
     if not args.keep:
         drop(url, name)

@@ -75,10 +75,10 @@ for p in SimProfile.objects.public().select_related('simulator').order_by('profi
 CURSOR=$(django_print "
 from urllib.parse import urlencode
 from sims.models import SimProfile
-from sims.pagination import PAGE_SIZE, _cursor
+from apex.pagination import KEYSET_PAGE_SIZE as PAGE_SIZE, _cursor
 row = SimProfile.objects.public().order_by('-updated_at', '-id')[499 * PAGE_SIZE - 1]
 print(urlencode({'after': _cursor(row), 'page': 500}))")
-[ -n "$DETAILS" ] && [ -n "$CURSOR" ] || { echo "No bench data in $DATABASE_URL: run generate_bench_data first." >&2; exit 1; }
+[ -n "$DETAILS" ] && [ -n "$CURSOR" ] || { echo "No bench data in $DATABASE_URL: run bench/generate_data.py first." >&2; exit 1; }
 
 lua_paths() {  # name, then paths: a wrk script that rotates over them and counts 3xx answers
     local name=$1; shift

@@ -2,10 +2,11 @@
 # The image's command: gunicorn serving Apex on $PORT.
 # Migrations are NOT run here: they are a release step (see README, "Deploy"),
 # so several containers can start at once without racing on the schema.
+# gunicorn's own records are JSON lines like the app's (deploy/gunicorn-logging.json);
+# its access log stays off, as the app logs one JSON line per request itself.
 set -eu
 exec gunicorn apex.wsgi:application \
   --bind "${HOST:-0.0.0.0}:${PORT:-8000}" \
   --workers "${WEB_CONCURRENCY:-2}" \
   --timeout "${GUNICORN_TIMEOUT:-30}" \
-  --access-logfile - \
-  --error-logfile -
+  --log-config-json deploy/gunicorn-logging.json

@@ -18,22 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from e2e.helpers import save_screenshot
+from e2e.helpers import CHROMIUM, CHROMIUM_ARGS, require_chromium, save_screenshot
 
 # Playwright's sync API runs an event loop in the test thread; Django would
 # otherwise refuse the ORM calls that fixtures and database flushes make there.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Long enough for a loaded 2-core machine, short enough that a broken step fails fast.
 STEP_TIMEOUT_MS = 15_000
 
@@ -43,18 +33,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if Path(str(item.fspath)).parent == Path(__file__).parent:
             item.add_marker(pytest.mark.e2e)
-
-
-def require_chromium(path: Path = CHROMIUM) -> None:
-    """Fail (never skip, in CI or not) when the browser is missing, saying how to install it."""
-    if os.access(path, os.X_OK):
-        return
-    where = "CI must install it (.ci/run does)" if os.environ.get("CI") == "true" else "install it"
-    pytest.fail(
-        f"The browser tests need Debian's chromium at {path}, which is missing: {where} with "
-        "`apt-get update && apt-get install -y chromium`. Never `playwright install`.",
-        pytrace=False,
-    )
 
 
 @pytest.fixture(scope="session")

@@ -4,15 +4,41 @@ Import them in a journey: ``from e2e.helpers import login, open_switcher``.
 Every step waits for what the user would see, never for a fixed time.
 """
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 PASSWORD = "Grid-Walk-2026!"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_chromium(path: Path = CHROMIUM) -> None:
+    """Fail (never skip, in CI or not) when the browser is missing, saying how to install it."""
+    if os.access(path, os.X_OK):
+        return
+    where = "CI must install it (.ci/run does)" if os.environ.get("CI") == "true" else "install it"
+    pytest.fail(
+        f"The browser tests need Debian's chromium at {path}, which is missing: {where} with "
+        "`apt-get update && apt-get install -y chromium`. Never `playwright install`.",
+        pytrace=False,
+    )
+
 
 # Every visible form field that a person fills in must be named for a screen
 # reader: a <label>, aria-label or aria-labelledby. Returns the ones that are not.
@@ -135,7 +161,7 @@ def account_with_racers(username: str, *names: str):
 
     Returns ``(user, [racer, ...])``.
     """
-    from conftest import make_user
+    from apex.tests.fixtures import make_user
     from profiles import services
 
     owner = make_user(username, password=PASSWORD)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from e2e.conftest import CHROMIUM, require_chromium
+from e2e.helpers import CHROMIUM, require_chromium
 
 
 @pytest.mark.parametrize("ci", ["true", None])

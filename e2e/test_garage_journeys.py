@@ -195,7 +195,7 @@ def test_journey_2_race_day_survives_a_racer_switch_then_closes_to_the_track_log
 
     newest = BaselineVersion.objects.filter(vehicle=vehicle).order_by("-number").first()
     assert (newest.number, newest.so_f, newest.dr, newest.df) == (2, 600, 5000, 7000)
-    assert not RaceDay.objects.filter(vehicle=vehicle, status=RaceDay.OPEN).exists()
+    assert not RaceDay.objects.filter(vehicle=vehicle, status=RaceDay.Status.OPEN).exists()
 
 
 def test_vehicle_delete_confirmation_cancels_with_escape_and_deletes_with_enter(page):

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from e2e.helpers import PASSWORD, active_racer, assert_fields_labelled, focused, login, switcher, tab_to
 from profiles import services
 from profiles.models import RacerProfile

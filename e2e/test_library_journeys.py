@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from e2e.helpers import (
     PASSWORD,
     account_with_racers,
@@ -24,8 +24,9 @@ from e2e.helpers import (
     save_screenshot,
     vehicle_with_baseline,
 )
-from racing.models import BaselineVersion, LibrarySetup
-from racing.tests.factories import make_library_setup
+from library.models import LibrarySetup
+from library.tests.factories import make_library_setup
+from racing.models import BaselineVersion
 
 
 def library_with_setups():

@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from e2e.helpers import (
     PASSWORD,
     assert_fields_labelled,

@@ -56,7 +56,7 @@ class RacerProfileAdmin(admin.ModelAdmin):
         for racer in queryset.select_related("owner").order_by("owner_id", "-id"):
             chosen.setdefault(racer.owner_id, racer)
         for racer in chosen.values():
-            services.set_default_profile(racer.owner, racer.pk)
+            services.racer_set_default(owner=racer.owner, racer_id=racer.pk)
         skipped = queryset.count() - len(chosen)
         self.message_user(request, f"{len(chosen)} racer(s) made default.", messages.SUCCESS)
         if skipped:

@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 
-from profiles import services
+from profiles.forms import NewRacerForm
+from profiles.models import RacerProfile
 
 
 def racer_switcher(request: HttpRequest) -> dict:
@@ -8,4 +9,7 @@ def racer_switcher(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     # Evaluated only when a template renders the switcher: one query.
-    return {"switcher_racers": services.list_profiles(user)}
+    return {
+        "switcher_racers": RacerProfile.objects.owned_by(user).with_vehicle_count().default_first(),
+        "switcher_form": NewRacerForm(),
+    }

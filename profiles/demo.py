@@ -21,6 +21,6 @@ def load_demo(stdout=None) -> User:
         ("Sam Demo", {"transponder": "7654321", "instagram": "@sam_rc"}),
     ]:
         if not RacerProfile.objects.owned_by(user).filter(name=name).exists():
-            racer = services.create_profile(user, name, **fields)
+            racer = services.racer_create(owner=user, name=name, **fields)
             racer.sponsors.get_or_create(name="Apex Hobbies")
     return user

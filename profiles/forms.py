@@ -1,5 +1,5 @@
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from profiles.models import RacerProfile, Sponsor
 
@@ -13,26 +13,43 @@ class RacerForm(forms.ModelForm):
             "facebook": forms.TextInput(attrs={"placeholder": "facebook.com/…"}),
             "instagram": forms.TextInput(attrs={"placeholder": "@handle"}),
         }
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Give the racer a name.")
-        return name
+        # A name of only spaces arrives stripped, as no name.
+        error_messages = {"name": {"required": "Give the racer a name."}}
 
 
 class NewRacerForm(forms.Form):
     """The switcher's inline "New racer": just a name."""
 
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(
+        label="New racer",
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "Name"}),
+        error_messages={"required": "Give the racer a name."},
+    )
 
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Give the racer a name.")
-        return name
+    def __init__(self, *args, **kwargs):
+        # The switcher is on every page, beside the page's own forms: its ids are its own.
+        kwargs.setdefault("auto_id", "switcher-new-%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class BaseSponsorFormSet(BaseInlineFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["name"].label = "Sponsor" if index is None else f"Sponsor {index + 1}"
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove"
 
 
 SponsorFormSet = inlineformset_factory(
-    RacerProfile, Sponsor, fields=["name"], extra=2, can_delete=True, max_num=50, validate_max=True
+    RacerProfile,
+    Sponsor,
+    formset=BaseSponsorFormSet,
+    fields=["name"],
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,  # only a saved sponsor can be removed
+    max_num=50,
+    validate_max=True,
 )

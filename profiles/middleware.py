@@ -15,7 +15,7 @@ def _active_racer(request) -> RacerProfile | None:
         if racer is not None:
             return racer
     # No racer chosen yet in this session, or it was deleted: the default loads.
-    racer = services.get_or_create_default_profile(user)
+    racer = services.racer_get_or_create_default(owner=user)
     activate_racer(request, racer)
     return racer
 

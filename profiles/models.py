@@ -1,6 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.urls import reverse
 
 DEFAULT_RACER_NAME = "Default Racer"
@@ -27,6 +27,22 @@ class RacerProfileQuerySet(models.QuerySet):
 
     def with_vehicle_count(self) -> "RacerProfileQuerySet":
         return self.annotate(vehicle_count=Count("vehicles", distinct=True))
+
+    def default_first(self) -> "RacerProfileQuerySet":
+        """The order racers are listed in: the default, then by name."""
+        return self.order_by("-is_default", "name", "id")
+
+    def in_promotion_order(self) -> "RacerProfileQuerySet":
+        """Who becomes the default when an account has none: "Default Racer" by name, then the oldest."""
+        return self.order_by(
+            Case(When(name=DEFAULT_RACER_NAME, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            "created_at",
+            "id",
+        )
+
+    def default(self) -> "RacerProfile | None":
+        """The default racer among these (one per owner), or None."""
+        return self.filter(is_default=True).first()
 
 
 class RacerProfile(models.Model):

@@ -1,14 +1,18 @@
-"""Writes and reads that span several racers of one owner.
+"""Writes that span several racers of one owner.
 
 Every write locks the owner's row first, so two requests for the same
 account (two tabs, two devices) run one after the other and the
 "exactly one default racer" invariant holds under concurrency. The partial
 unique constraint ``one_default_racer_per_owner`` backs it up in the
 database.
+
+Reads are QuerySet methods: ``RacerProfile.objects.owned_by(user)
+.with_vehicle_count().default_first()``, ``.owned_by(user).default()``.
 """
 
+from collections.abc import Iterable
+
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
 
 from profiles.models import DEFAULT_RACER_NAME, RacerProfile, RacerProfileQuerySet, User
 
@@ -17,69 +21,50 @@ def _lock_owner(owner: User) -> None:
     User.objects.select_for_update().filter(pk=owner.pk).first()
 
 
-def _oldest_first(racers: RacerProfileQuerySet) -> RacerProfileQuerySet:
-    """The backfill rule: "Default Racer" by name first, then the oldest."""
-    return racers.order_by(
-        Case(When(name=DEFAULT_RACER_NAME, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        "created_at",
-        "id",
-    )
+def racer_create(*, owner: User, name: str, sponsors: Iterable[str] = (), **fields) -> RacerProfile:
+    """Create a racer (with its sponsors); the owner's first racer becomes the default."""
+    with transaction.atomic():
+        _lock_owner(owner)
+        is_default = not RacerProfile.objects.owned_by(owner).filter(is_default=True).exists()
+        racer = RacerProfile.objects.create(owner=owner, name=name, is_default=is_default, **fields)
+        for sponsor in sponsors:
+            racer.sponsors.create(name=sponsor)
+        return racer
 
 
-def list_profiles(owner: User) -> RacerProfileQuerySet:
-    """The owner's racers, default first, each with ``vehicle_count`` (one query)."""
-    return RacerProfile.objects.owned_by(owner).with_vehicle_count().order_by("-is_default", "name", "id")
-
-
-def get_default_profile(owner: User) -> RacerProfile | None:
-    return RacerProfile.objects.owned_by(owner).filter(is_default=True).first()
-
-
-def set_default_profile(owner: User, profile_id: int) -> RacerProfile:
+def racer_set_default(*, owner: User, racer_id: int) -> RacerProfile:
     """Make the racer the owner's only default.
 
     Raises ``RacerProfile.DoesNotExist`` when the racer is not the owner's.
     """
     with transaction.atomic():
         _lock_owner(owner)
-        profile = RacerProfile.objects.owned_by(owner).get(pk=profile_id)
-        RacerProfile.objects.owned_by(owner).filter(is_default=True).exclude(pk=profile.pk).update(
+        racer = RacerProfile.objects.owned_by(owner).get(pk=racer_id)
+        RacerProfile.objects.owned_by(owner).filter(is_default=True).exclude(pk=racer.pk).update(
             is_default=False
         )
-        if not profile.is_default:
-            RacerProfile.objects.filter(pk=profile.pk).update(is_default=True)
-            profile.is_default = True
-        return profile
+        if not racer.is_default:
+            RacerProfile.objects.filter(pk=racer.pk).update(is_default=True)
+            racer.is_default = True
+        return racer
 
 
-def create_profile(owner: User, name: str, **fields) -> RacerProfile:
-    """Create a racer; the owner's first racer becomes the default."""
-    sponsors = fields.pop("sponsors", ())
-    with transaction.atomic():
-        _lock_owner(owner)
-        is_default = not RacerProfile.objects.owned_by(owner).filter(is_default=True).exists()
-        profile = RacerProfile.objects.create(owner=owner, name=name, is_default=is_default, **fields)
-        for sponsor in sponsors:
-            profile.sponsors.create(name=sponsor)
-        return profile
-
-
-def get_or_create_default_profile(owner: User) -> RacerProfile:
+def racer_get_or_create_default(*, owner: User) -> RacerProfile:
     """The owner's default racer.
 
     An owner with no racers gets a new "Default Racer". An owner whose racers
     somehow have no default (data from before the default existed) gets one
     promoted by the backfill rule rather than an extra racer.
     """
-    profile = get_default_profile(owner)
-    if profile is not None:
-        return profile
+    racer = RacerProfile.objects.owned_by(owner).default()
+    if racer is not None:
+        return racer
     with transaction.atomic():
         _lock_owner(owner)
-        profile = get_default_profile(owner)
-        if profile is not None:
-            return profile
-        candidate = _oldest_first(RacerProfile.objects.owned_by(owner)).first()
+        racer = RacerProfile.objects.owned_by(owner).default()
+        if racer is not None:
+            return racer
+        candidate = RacerProfile.objects.owned_by(owner).in_promotion_order().first()
         if candidate is None:
             return RacerProfile.objects.create(owner=owner, name=DEFAULT_RACER_NAME, is_default=True)
         RacerProfile.objects.filter(pk=candidate.pk).update(is_default=True)
@@ -87,17 +72,18 @@ def get_or_create_default_profile(owner: User) -> RacerProfile:
         return candidate
 
 
-def delete_profile(owner: User, profile_id: int) -> RacerProfile | None:
+def racer_delete(*, owner: User, racer_id: int) -> RacerProfile | None:
     """Delete a racer and everything that is theirs.
 
     Deleting the default promotes the oldest remaining racer, which is
     returned (``None`` when the default did not change or no racer is left).
+    Raises ``RacerProfile.DoesNotExist`` when the racer is not the owner's.
     """
     with transaction.atomic():
         _lock_owner(owner)
-        profile = RacerProfile.objects.owned_by(owner).get(pk=profile_id)
-        was_default = profile.is_default
-        profile.delete()
+        racer = RacerProfile.objects.owned_by(owner).get(pk=racer_id)
+        was_default = racer.is_default
+        racer.delete()
         if not was_default:
             return None
         successor = RacerProfile.objects.owned_by(owner).order_by("created_at", "id").first()
@@ -105,3 +91,31 @@ def delete_profile(owner: User, profile_id: int) -> RacerProfile | None:
             RacerProfile.objects.filter(pk=successor.pk).update(is_default=True)
             successor.is_default = True
         return successor
+
+
+# --- The earlier names, kept with their signatures for callers elsewhere ------
+
+
+def list_profiles(owner: User) -> RacerProfileQuerySet:
+    """The owner's racers, default first, each with ``vehicle_count`` (one query)."""
+    return RacerProfile.objects.owned_by(owner).with_vehicle_count().default_first()
+
+
+def get_default_profile(owner: User) -> RacerProfile | None:
+    return RacerProfile.objects.owned_by(owner).default()
+
+
+def set_default_profile(owner: User, profile_id: int) -> RacerProfile:
+    return racer_set_default(owner=owner, racer_id=profile_id)
+
+
+def get_or_create_default_profile(owner: User) -> RacerProfile:
+    return racer_get_or_create_default(owner=owner)
+
+
+def create_profile(owner: User, name: str, **fields) -> RacerProfile:
+    return racer_create(owner=owner, name=name, **fields)
+
+
+def delete_profile(owner: User, profile_id: int) -> RacerProfile | None:
+    return racer_delete(owner=owner, racer_id=profile_id)

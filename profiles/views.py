@@ -33,7 +33,12 @@ def _switcher(request: AuthenticatedHttpRequest, **extra) -> HttpResponse:
 @require_GET
 @login_required
 def racer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    racers = services.list_profiles(request.user).select_related("team")
+    racers = (
+        RacerProfile.objects.owned_by(request.user)
+        .with_vehicle_count()
+        .default_first()
+        .select_related("team")
+    )
     return render_page(request, "profiles/racer_list.html", {"racers": racers}, partial="racers")
 
 
@@ -43,21 +48,20 @@ def racer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.POST.get("from_switcher"):
         form = NewRacerForm(request.POST)
         if form.is_valid():
-            racer = services.create_profile(request.user, form.cleaned_data["name"])
+            racer = services.racer_create(owner=request.user, name=form.cleaned_data["name"])
             if request.htmx:
                 return _switcher(request, switcher_created=racer)
             messages.success(request, f"Added racer {racer.name}.")
             return redirect_next(request, reverse("racer_list"))
         error = "; ".join(form.errors.get("name", ["Check the name."]))
-        if request.htmx:
-            return _switcher(request, switcher_error=error)
+        if request.htmx:  # the typed name stays in the box, with the reason beside it
+            return _switcher(request, switcher_form=form, switcher_error=error)
         messages.error(request, f"Racer not added: {error}")
         return redirect_next(request, reverse("racer_list"))
 
     form = RacerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        racer = services.create_profile(request.user, data.pop("name"), **data)
+        racer = services.racer_create(owner=request.user, **form.cleaned_data)
         messages.success(request, f"Added racer {racer.name}. Add sponsors on the edit page.")
         return redirect(racer)
     return render(request, "profiles/racer_form.html", {"form": form, "creating": True})
@@ -94,12 +98,12 @@ def racer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def racer_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     racer = _get_own_racer(request, pk)
     if request.method == "POST":
-        successor = services.delete_profile(request.user, racer.pk)
+        successor = services.racer_delete(owner=request.user, racer_id=racer.pk)
         messages.success(request, f"Deleted racer {racer.name} and everything recorded for them.")
         if successor is not None:
             messages.info(request, f"{successor.name} is now your default racer.")
         if request.session.get("active_racer_id") == racer.pk:
-            activate_racer(request, services.get_or_create_default_profile(request.user))
+            activate_racer(request, services.racer_get_or_create_default(owner=request.user))
         return redirect("racer_list")
     return render_page(request, "profiles/racer_confirm_delete.html", {"racer": racer}, partial="dialog")
 
@@ -121,7 +125,7 @@ def racer_switch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def racer_set_default(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     racer = _get_own_racer(request, pk)
-    services.set_default_profile(request.user, racer.pk)
+    services.racer_set_default(owner=request.user, racer_id=racer.pk)
     if request.htmx:
         return _switcher(request)
     messages.success(request, f"{racer.name} is now your default racer; it loads when you log in.")

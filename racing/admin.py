@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from racing.models import (
     BaselineVersion,
-    LibrarySetup,
     RaceDay,
     RaceDayChange,
     RaceDayRound,
@@ -48,20 +47,6 @@ class BaselineVersionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
-
-
-@admin.register(LibrarySetup)
-class LibrarySetupAdmin(admin.ModelAdmin):
-    list_display = ["track", "brand", "vehicle", "condition", "date", "added_by", "created_at"]
-    list_filter = ["brand", "condition", "date"]
-    search_fields = ["track", "brand", "vehicle", "condition", "source", "added_by__username"]
-    list_select_related = ["added_by"]
-    raw_id_fields = ["added_by"]
-    date_hierarchy = "date"
-    fieldsets = [
-        (None, {"fields": ["track", "brand", "vehicle", "condition", "date", "source", "added_by"]}),
-        *admin_fieldsets(),
-    ]
 
 
 class RaceDayChangeInline(admin.TabularInline):

@@ -1,4 +1,4 @@
-"""Demo garage for ``make run``: vehicles, baselines, library setups, track logs.
+"""Demo garage for ``make run``: vehicles, baselines, track logs.
 
 Safe to run again: every row is looked up before it is added.
 """
@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from profiles.models import RacerProfile, User
 from racing import services
-from racing.models import LibrarySetup, TrackLog, Vehicle
+from racing.models import TrackLog, Vehicle
 
-_BASE = {
+BASE_SETUP = {
     "df": 7000,
     "dc": 10000,
     "dr": 3000,
@@ -44,20 +44,6 @@ _VEHICLES = [
     ("Xray", "XB8 2024", "Spare", ""),
 ]
 
-_LIBRARY = [
-    (
-        "Rijswijk",
-        "Mugen",
-        "MBX8R",
-        "dry blue groove",
-        datetime.date(2024, 6, 1),
-        {"dr": 5000, "compound": "Super soft"},
-    ),
-    ("Rijswijk", "Xray", "XB8 2024", "wet", datetime.date(2024, 9, 14), {"so_f": 450, "tread": "Gridiron"}),
-    ("Genk", "Mugen", "MBX8R", "dusty", datetime.date(2023, 8, 20), {"df": 5000, "rh_f": D("28")}),
-    ("Genk", "Associated", "RC8B4", "dry", None, {"dc": 7000}),
-]
-
 
 def load_demo(user: User) -> None:
     for racer in RacerProfile.objects.owned_by(user):
@@ -70,9 +56,11 @@ def load_demo(user: User) -> None:
                 defaults={"transponder": transponder},
             )
             if not vehicle.baseline_versions.exists():
-                services.baseline_save(vehicle=vehicle, values=_BASE, note="Kit setup")
+                services.baseline_save(vehicle=vehicle, values=BASE_SETUP, note="Kit setup")
                 services.baseline_save(
-                    vehicle=vehicle, values={**_BASE, "dc": 12000, "so_r": 500}, note="More steering on power"
+                    vehicle=vehicle,
+                    values={**BASE_SETUP, "dc": 12000, "so_r": 500},
+                    note="More steering on power",
                 )
         first = Vehicle.objects.for_racer(racer).order_by("id").first()
         for days_ago, track, event, note in [
@@ -88,12 +76,3 @@ def load_demo(user: User) -> None:
                 event=event,
                 defaults={"timestamp": when, "note": note, "vehicle": first},
             )
-    for track, brand, vehicle, condition, date, changes in _LIBRARY:
-        LibrarySetup.objects.get_or_create(
-            track=track,
-            brand=brand,
-            vehicle=vehicle,
-            condition=condition,
-            added_by=user,
-            defaults={"date": date, "source": "Apex demo", **_BASE, **changes},
-        )

@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from racing.models import LibrarySetup, RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
+from racing.models import RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
 from racing.setup_params import BY_FIELD, FIELD_NAMES, PARAMS, grouped
 from racing.symptoms import Symptom
 
@@ -68,33 +68,6 @@ class BaselineForm(SetupFieldsMixin, forms.Form):
         self.add_setup_fields()
 
 
-class LibrarySetupForm(SetupFieldsMixin, forms.ModelForm):
-    class Meta:
-        model = LibrarySetup
-        fields = ["track", "brand", "vehicle", "condition", "date", "source"]
-        # A date input only takes ISO dates; the en-GB default (dd/mm/yyyy) would show it blank.
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        help_texts = {
-            "vehicle": "The model, e.g. “MBX8R”.",
-            "condition": "e.g. “dry blue groove”, “wet”, “loose”.",
-            "source": "Where the setup came from, e.g. a team driver or a published sheet.",
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # ModelForm built the parameter fields from the model; use the shared
-        # definitions so widgets and messages match every other setup form.
-        self.add_setup_fields()
-        for param in PARAMS:
-            if self.instance.pk:
-                self.initial.setdefault(param.field, getattr(self.instance, param.field))
-
-    def save(self, commit: bool = True) -> LibrarySetup:
-        for name, value in self.setup_values().items():
-            setattr(self.instance, name, value)
-        return super().save(commit=commit)
-
-
 class RaceDayStartForm(forms.ModelForm):
     vehicle = forms.ModelChoiceField(queryset=Vehicle.objects.none(), empty_label=None)
 
@@ -139,10 +112,9 @@ class RaceDayChangeForm(forms.ModelForm):
             for _key, label, params in grouped()
         ]
         self.fields["old_value"].help_text = "Filled in from the day's current setup."
-        self.fields["symptom"].choices = [("", "Nothing in particular"), *Symptom.choices]
-        self.fields[
-            "symptom"
-        ].help_text = "What the change is meant to fix: the advisor learns what you keep."
+        symptom = self.fields["symptom"]
+        symptom.choices = [("", "Nothing in particular"), *Symptom.choices]
+        symptom.help_text = "What the change is meant to fix: the advisor learns what you keep."
         # Choosing a parameter fills in its current value (htmx; without JS
         # the "Fill in the old value" button does the same by GET).
         self.fields["parameter"].widget.attrs.update(
@@ -171,7 +143,40 @@ class RaceDayChangeForm(forms.ModelForm):
 
 
 class RaceDayChangeStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=RaceDayChange.STATUS_CHOICES)
+    status = forms.ChoiceField(choices=RaceDayChange.Status)
+
+
+class BaselineDiffForm(forms.Form):
+    """Which two baseline versions to diff: number boxes, or a select of the versions there are."""
+
+    a = forms.IntegerField(
+        label="From version", min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    b = forms.IntegerField(
+        label="To version", min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+
+    def __init__(self, *args, numbers: list[int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if numbers:
+            for name in ("a", "b"):
+                label = self.fields[name].label
+                self.fields[name] = forms.TypedChoiceField(
+                    label=label, coerce=int, choices=[(n, f"v{n}") for n in numbers]
+                )
+
+
+class CompareForm(forms.Form):
+    """The two setup pickers: the racer's baselines and race days, and any library setup being compared."""
+
+    a = forms.ChoiceField(label="First setup")
+    b = forms.ChoiceField(label="Second setup")
+
+    def __init__(self, *args, choices: list, library_setups: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = [("Library", list(library_setups.items()))] if library_setups else []
+        for name in ("a", "b"):
+            self.fields[name].choices = [("", "Choose a setup"), *choices, *shown]
 
 
 class RaceDayRoundForm(forms.ModelForm):
@@ -219,32 +224,3 @@ class TrackLogFilterForm(forms.Form):
         self.fields["vehicle"].choices = [("", "All vehicles")] + [
             (v.pk, str(v)) for v in Vehicle.objects.for_racer(racer)
         ]
-
-
-class LibrarySearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Track, brand, vehicle…"}),
-    )
-    track = forms.CharField(required=False, max_length=120)
-    brand = forms.CharField(required=False, max_length=60)
-    vehicle = forms.CharField(required=False, max_length=100)
-    condition = forms.CharField(required=False, max_length=60)
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {name: self.cleaned_data[name] for name in ("track", "brand", "vehicle", "condition")}
-
-    def query(self) -> str:
-        return self.cleaned_data.get("q", "") if self.is_valid() else ""
-
-
-class UseAsBaselineForm(forms.Form):
-    vehicle = forms.ModelChoiceField(queryset=Vehicle.objects.none(), empty_label=None, label="Into vehicle")
-
-    def __init__(self, *args, racer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["vehicle"].queryset = Vehicle.objects.for_racer(racer)

@@ -1,31 +1,11 @@
-from django.conf import settings
-from django.db import connections, models
-from django.db.models import Func, Max, OuterRef, Q, Subquery
-from django.db.models.lookups import IContains
+from django.db import models
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from profiles.models import RacerProfile
-from racing.setup_params import BY_FIELD, PARAMS, values_of
+from racing.setup_params import BY_FIELD, PARAMS
+from racing.setup_values import SetupValues
 from racing.symptoms import Symptom
-
-
-def _setup_values_model():
-    """An abstract model with the 24 setup parameters as fields and range checks."""
-    attrs = {p.field: p.model_field() for p in PARAMS}
-    attrs["__module__"] = __name__
-    attrs["Meta"] = type(
-        "Meta",
-        (),
-        {"abstract": True, "constraints": [c for p in PARAMS if (c := p.check_constraint()) is not None]},
-    )
-    attrs["setup_values"] = lambda self: values_of(self)
-    return type("SetupValues", (models.Model,), attrs)
-
-
-SetupValues = _setup_values_model()
-
-LIBRARY_SEARCH_MAX_WORDS = 8
-LIBRARY_SEARCH_MIN_CONTAINS = 3  # shorter words match the start of a field
 
 
 class VehicleQuerySet(models.QuerySet):
@@ -40,10 +20,10 @@ class VehicleQuerySet(models.QuerySet):
 
         No extra queries: all three are annotations.
         """
-        open_days = RaceDay.objects.filter(vehicle=OuterRef("pk"), status=RaceDay.OPEN).order_by(
+        open_days = RaceDay.objects.filter(vehicle=OuterRef("pk"), status=RaceDay.Status.OPEN).order_by(
             "-date", "-id"
         )
-        current = BaselineVersion.objects.filter(vehicle=OuterRef("pk")).order_by("-number")
+        current = BaselineVersion.objects.filter(vehicle=OuterRef("pk")).newest_first()
         return self.annotate(
             current_version=Max("baseline_versions__number"),
             current_baseline_id=Subquery(current.values("pk")[:1]),
@@ -80,12 +60,26 @@ class Vehicle(models.Model):
         return reverse("vehicle_detail", args=[self.pk])
 
     def current_baseline(self) -> "BaselineVersion | None":
-        return self.baseline_versions.order_by("-number").first()
+        return self.baseline_versions.newest_first().first()
 
 
 class BaselineVersionQuerySet(models.QuerySet):
     def owned_by(self, user) -> "BaselineVersionQuerySet":
         return self.filter(vehicle__racer__owner=user)
+
+    def for_racer(self, racer) -> "BaselineVersionQuerySet":
+        return self.filter(vehicle__racer=racer)
+
+    def newest_first(self) -> "BaselineVersionQuerySet":
+        return self.order_by("-number")
+
+    def numbers(self) -> list[int]:
+        """The version numbers, newest first."""
+        return list(self.newest_first().values_list("number", flat=True))
+
+    def current_number(self) -> int:
+        """The highest version number (0 when there is no version yet)."""
+        return self.aggregate(n=Max("number"))["n"] or 0
 
 
 class BaselineVersion(SetupValues):
@@ -119,105 +113,11 @@ class BaselineVersion(SetupValues):
     def get_absolute_url(self) -> str:
         return reverse("baseline_version_detail", args=[self.vehicle_id, self.number])
 
-
-class SearchLines(Func):
-    """Text fields joined one per line after a leading line break (PostgreSQL).
-
-    Reads exactly like the expression migration 0004 indexes with trigrams.
-    """
-
-    template = "(E'\\n' || %(expressions)s)"
-    arg_joiner = " || E'\\n' || "
-    output_field = models.TextField()
-
-
-class LibrarySetupQuerySet(models.QuerySet):
-    """Reads for the public library."""
-
-    SEARCH_FIELDS = ("track", "brand", "vehicle", "condition", "source")
-
-    def search(self, q: str) -> "LibrarySetupQuerySet":
-        """Every word of ``q`` must match one of the text fields, ignoring case.
-
-        Words of three characters or more match anywhere in a field; shorter
-        ones match the start of a field (no trigram index helps with one or
-        two letters). On PostgreSQL the words are matched against the fields
-        joined one per line, the expression that migration 0004 indexes with
-        trigrams: one indexed condition instead of five ORed ones. SQLite runs
-        the same match field by field.
-        """
-        qs = self
-        terms = (q or "").split()[:LIBRARY_SEARCH_MAX_WORDS]
-        if connections[self.db].vendor == "postgresql":
-            for term in terms:
-                qs = qs.filter(qs._search_expression_matches(term))
-            return qs
-        for term in terms:
-            lookup = "icontains" if len(term) >= LIBRARY_SEARCH_MIN_CONTAINS else "istartswith"
-            qs = qs.filter(
-                Q(*[(f"{field}__{lookup}", term) for field in self.SEARCH_FIELDS], _connector=Q.OR)
-            )
-        return qs
-
-    def _search_expression_matches(self, term: str) -> IContains:
-        # A field starts with the word when the word follows a line break.
-        word = term if len(term) >= LIBRARY_SEARCH_MIN_CONTAINS else f"\n{term}"
-        return IContains(SearchLines(*self.SEARCH_FIELDS), word)
-
-    def filtered(
-        self, *, track: str = "", brand: str = "", vehicle: str = "", condition: str = ""
-    ) -> "LibrarySetupQuerySet":
-        filters = {"track": track, "brand": brand, "vehicle": vehicle, "condition": condition}
-        return self.filter(**{f"{name}__iexact": value for name, value in filters.items() if value})
-
-    def choices_for(self, field: str) -> list[str]:
-        """The distinct non-blank values of one filter field, for a select."""
-        return list(self.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct())
-
-
-class LibrarySetup(SetupValues):
-    """A community setup: anyone can browse; the author or staff edit."""
-
-    track = models.CharField(max_length=120)
-    brand = models.CharField(max_length=60)
-    vehicle = models.CharField(max_length=100)
-    condition = models.CharField(max_length=60, blank=True)
-    date = models.DateField(null=True, blank=True)
-    source = models.CharField(max_length=200, blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="library_setups",
-    )
-    # A fingerprint of the imported legacy row, so re-imports add nothing.
-    import_key = models.CharField(max_length=64, blank=True, default="", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = LibrarySetupQuerySet.as_manager()
-
-    class Meta(SetupValues.Meta):
-        ordering = ["-date", "-id"]
-        constraints = [
-            *SetupValues.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["added_by", "import_key"],
-                condition=~Q(import_key=""),
-                name="unique_library_import_row",
-            ),
-        ]
-        indexes = [models.Index(fields=["track", "brand", "vehicle"], name="library_track_brand_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.brand} {self.vehicle} @ {self.track}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("library_detail", args=[self.pk])
-
-    def can_edit(self, user) -> bool:
-        return user.is_authenticated and (user.is_staff or self.added_by_id == user.pk)
+    def get_changes_url(self) -> str:
+        """What this version changed: the diff against the previous one (the vehicle page for v1)."""
+        if self.number > 1:
+            return f"{reverse('baseline_diff', args=[self.vehicle_id])}?a={self.number - 1}&b={self.number}"
+        return reverse("vehicle_detail", args=[self.vehicle_id])
 
 
 class RaceDayQuerySet(models.QuerySet):
@@ -228,14 +128,15 @@ class RaceDayQuerySet(models.QuerySet):
         return self.filter(racer=racer)
 
     def open(self) -> "RaceDayQuerySet":
-        return self.filter(status=RaceDay.OPEN)
+        return self.filter(status=RaceDay.Status.OPEN)
 
 
 class RaceDay(SetupValues):
     """A day at the track: its setup starts as a copy of the vehicle's baseline."""
 
-    OPEN, CLOSED = "open", "closed"
-    STATUS_CHOICES = [(OPEN, "Open"), (CLOSED, "Closed")]
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
 
     racer = models.ForeignKey(RacerProfile, on_delete=models.CASCADE, related_name="race_days")
     vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="race_days")
@@ -250,7 +151,7 @@ class RaceDay(SetupValues):
         "Temperature (°C)", max_digits=4, decimal_places=1, null=True, blank=True
     )
     weather = models.CharField(max_length=60, blank=True)
-    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=OPEN)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -276,20 +177,56 @@ class RaceDay(SetupValues):
             ),
         ]
 
-    @property
-    def is_open(self) -> bool:
-        return self.status == self.OPEN
-
     def __str__(self) -> str:
         return f"{self.track} {self.date:%Y-%m-%d} ({self.vehicle})"
 
     def get_absolute_url(self) -> str:
         return reverse("raceday_detail", args=[self.pk])
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def summary(self) -> str:
+        """The track-log text for a closed race day: conditions, changes, rounds."""
+        lines = [f"Race day at {self.track} with {self.vehicle}."]
+        conditions = [
+            text
+            for text in (
+                self.surface,
+                self.grip and f"grip {self.grip}",
+                self.temperature is not None and f"{self.temperature} °C",
+                self.weather,
+            )
+            if text
+        ]
+        if conditions:
+            lines.append("Conditions: " + ", ".join(conditions) + ".")
+        changes = list(self.changes.all())
+        if changes:
+            lines.append("Changes:")
+            for change in changes:
+                why = f" ({change.reason})" if change.reason else ""
+                lines.append(
+                    f"- {change.param.label}: {change.old_value or '—'} → {change.new_value or '—'}"
+                    f" [{change.get_status_display().lower()}]{why}"
+                )
+        rounds = list(self.rounds.all())
+        if rounds:
+            lines.append("Rounds:")
+            for round_ in rounds:
+                result = f": {round_.result}" if round_.result else ""
+                note = f" — {round_.note}" if round_.note else ""
+                lines.append(f"- {round_.get_kind_display()}{result}{note}")
+        return "\n".join(lines)
+
 
 class RaceDayChange(models.Model):
-    PLANNED, TRIED, KEPT, REVERTED = "planned", "tried", "kept", "reverted"
-    STATUS_CHOICES = [(PLANNED, "Planned"), (TRIED, "Tried"), (KEPT, "Kept"), (REVERTED, "Reverted")]
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        TRIED = "tried", "Tried"
+        KEPT = "kept", "Kept"
+        REVERTED = "reverted", "Reverted"
 
     race_day = models.ForeignKey(RaceDay, on_delete=models.CASCADE, related_name="changes")
     parameter = models.CharField(max_length=10, choices=[(p.field, p.label) for p in PARAMS])
@@ -299,7 +236,7 @@ class RaceDayChange(models.Model):
     # What the change was meant to fix: the advisor learns which changes
     # this racer keeps for each symptom.
     symptom = models.CharField(max_length=40, choices=Symptom.choices, blank=True, default="")
-    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PLANNED)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PLANNED)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -316,11 +253,13 @@ class RaceDayChange(models.Model):
 
 
 class RaceDayRound(models.Model):
-    PRACTICE, QUALIFIER, MAIN = "practice", "qualifier", "main"
-    KIND_CHOICES = [(PRACTICE, "Practice"), (QUALIFIER, "Qualifier"), (MAIN, "Main")]
+    class Kind(models.TextChoices):
+        PRACTICE = "practice", "Practice"
+        QUALIFIER = "qualifier", "Qualifier"
+        MAIN = "main", "Main"
 
     race_day = models.ForeignKey(RaceDay, on_delete=models.CASCADE, related_name="rounds")
-    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
+    kind = models.CharField(max_length=10, choices=Kind)
     note = models.TextField(blank=True)
     result = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -339,6 +278,10 @@ class TrackLogQuerySet(models.QuerySet):
 
     def for_racer(self, racer) -> "TrackLogQuerySet":
         return self.filter(racer=racer)
+
+    def tracks(self) -> list[str]:
+        """The distinct tracks, for the filter."""
+        return list(self.order_by("track").values_list("track", flat=True).distinct())
 
     def filtered(self, *, track: str = "", vehicle: int | None = None) -> "TrackLogQuerySet":
         qs = self

@@ -1,4 +1,4 @@
-"""Writes that span several rows: baselines, race days, the library.
+"""Writes that span several rows: baselines and race days.
 
 Every function is keyword-only and runs under ``transaction.atomic``.
 """
@@ -7,13 +7,11 @@ import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from profiles.models import RacerProfile
 from racing.models import (
     BaselineVersion,
-    LibrarySetup,
     RaceDay,
     RaceDayChange,
     RaceDayRound,
@@ -36,9 +34,10 @@ class StaleBaseline(Exception):
 class RaceDayClosed(Exception):
     """A closed race day is a record: it takes no more changes or rounds."""
 
-
-def _current_number(vehicle: Vehicle) -> int:
-    return vehicle.baseline_versions.aggregate(n=Max("number"))["n"] or 0
+    def __init__(
+        self, message: str = "This race day is closed: it is a record now and takes no more changes."
+    ):
+        super().__init__(message)
 
 
 def baseline_save(
@@ -57,7 +56,7 @@ def baseline_save(
     try:
         with transaction.atomic():
             Vehicle.objects.select_for_update().filter(pk=vehicle.pk).first()
-            current = _current_number(vehicle)
+            current = vehicle.baseline_versions.current_number()
             if based_on is not None and based_on != current:
                 raise StaleBaseline(vehicle.current_baseline(), based_on)
             fields = {name: values.get(name) for name in FIELD_NAMES}
@@ -113,9 +112,9 @@ def race_day_start(
 def _apply_change(race_day: RaceDay, change: RaceDayChange) -> None:
     """Tried and kept changes are on the car; a reverted one puts the old value back."""
     param = BY_FIELD[change.parameter]
-    if change.status in (RaceDayChange.TRIED, RaceDayChange.KEPT):
+    if change.status in (RaceDayChange.Status.TRIED, RaceDayChange.Status.KEPT):
         value = param.parse(change.new_value)
-    elif change.status == RaceDayChange.REVERTED:
+    elif change.status == RaceDayChange.Status.REVERTED:
         value = param.parse(change.old_value)
     else:
         return
@@ -128,7 +127,7 @@ def _apply_change(race_day: RaceDay, change: RaceDayChange) -> None:
 def _lock_open(race_day: RaceDay) -> RaceDay:
     locked = RaceDay.objects.select_for_update().get(pk=race_day.pk)
     if not locked.is_open:
-        raise RaceDayClosed("This race day is closed.")
+        raise RaceDayClosed
     return locked
 
 
@@ -139,7 +138,7 @@ def race_day_change_add(
     old_value: str,
     new_value: str,
     reason: str = "",
-    status: str = RaceDayChange.PLANNED,
+    status: str = RaceDayChange.Status.PLANNED,
     symptom: str = "",
 ) -> RaceDayChange:
     with transaction.atomic():
@@ -179,50 +178,16 @@ def race_day_round_add(*, race_day: RaceDay, kind: str, note: str = "", result: 
         return RaceDayRound.objects.create(race_day=locked, kind=kind, note=note, result=result)
 
 
-def race_day_summary(race_day: RaceDay) -> str:
-    """The track-log text for a closed race day."""
-    lines = [f"Race day at {race_day.track} with {race_day.vehicle}."]
-    conditions = [
-        text
-        for text in (
-            race_day.surface,
-            race_day.grip and f"grip {race_day.grip}",
-            race_day.temperature is not None and f"{race_day.temperature} °C",
-            race_day.weather,
-        )
-        if text
-    ]
-    if conditions:
-        lines.append("Conditions: " + ", ".join(conditions) + ".")
-    changes = list(race_day.changes.all())
-    if changes:
-        lines.append("Changes:")
-        for change in changes:
-            why = f" ({change.reason})" if change.reason else ""
-            lines.append(
-                f"- {change.param.label}: {change.old_value or '—'} → {change.new_value or '—'}"
-                f" [{change.get_status_display().lower()}]{why}"
-            )
-    rounds = list(race_day.rounds.all())
-    if rounds:
-        lines.append("Rounds:")
-        for round_ in rounds:
-            result = f": {round_.result}" if round_.result else ""
-            note = f" — {round_.note}" if round_.note else ""
-            lines.append(f"- {round_.get_kind_display()}{result}{note}")
-    return "\n".join(lines)
-
-
 def race_day_close(*, race_day: RaceDay, note: str = "") -> TrackLog:
     """Close the day and write a track-log entry that summarises it."""
     with transaction.atomic():
         locked = _lock_open(race_day)
         now = timezone.now()
-        locked.status = RaceDay.CLOSED
+        locked.status = RaceDay.Status.CLOSED
         locked.closed_at = now
         locked.save(update_fields=["status", "closed_at", "updated_at"])
         race_day.status, race_day.closed_at = locked.status, locked.closed_at
-        summary = race_day_summary(locked)
+        summary = locked.summary()
         if note:
             summary = f"{summary}\n\n{note}"
         return TrackLog.objects.create(
@@ -243,13 +208,4 @@ def race_day_promote(*, race_day: RaceDay, based_on: int | None = None) -> Basel
         values=values_of(race_day),
         note=f"From race day at {race_day.track} on {race_day.date:%Y-%m-%d}",
         based_on=based_on,
-    )
-
-
-def library_use_as_baseline(*, setup: LibrarySetup, vehicle: Vehicle) -> BaselineVersion:
-    """Copy a library setup into the vehicle's baseline, as a new version."""
-    return baseline_save(
-        vehicle=vehicle,
-        values=values_of(setup),
-        note=f"From the setup library: {setup}"[:200],
     )

@@ -194,6 +194,14 @@ def _norm(param: SetupParam, value):
     return str(value)
 
 
+def display_groups(setup) -> list[tuple[str, list[tuple[SetupParam, str]]]]:
+    """(group label, [(param, value as text)]) for showing one setup; [] for none."""
+    if setup is None:
+        return []
+    values = values_of(setup)
+    return [(label, [(p, p.format(values[p.field])) for p in params]) for _key, label, params in grouped()]
+
+
 def admin_fieldsets() -> list[tuple[str, dict]]:
     """The parameters as admin fieldsets, one per group."""
     return [(label, {"fields": [p.field for p in params]}) for _key, label, params in grouped()]

@@ -1,14 +1,23 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from apex.shortcuts import client_ip
+from profiles.models import User
 from sims import services
 from sims.models import (
     RESERVED_SIMULATOR_SLUGS,
     AuditEntry,
     Event,
     EventResult,
+    ProfileAlreadyLinked,
     SimProfile,
     Simulator,
     VerificationRequest,
@@ -51,8 +60,27 @@ class LinkedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LinkToAccountForm(forms.Form):
+    username = forms.CharField(label="Account (username)", max_length=150)
+
+    def clean_username(self) -> User:
+        username = self.cleaned_data["username"].strip()
+        try:
+            return User.objects.get(username=username)
+        except User.DoesNotExist:
+            raise forms.ValidationError(f"No account is called “{username}”.") from None
+
+
 @admin.register(SimProfile)
 class SimProfileAdmin(admin.ModelAdmin):
+    """Links change only through the audited services, with the staff member as the actor.
+
+    The link, its date and the verification badge are read-only in the form;
+    "Link to an account" and "Unlink" (one profile, or the selected ones) go
+    through ``sim_profile_link`` / ``sim_profile_unlink`` and write the
+    audit log like a user's own link and unlink.
+    """
+
     list_display = [
         "profile_name",
         "simulator",
@@ -65,10 +93,132 @@ class SimProfileAdmin(admin.ModelAdmin):
     list_filter = ["simulator", "is_verified", "is_public", LinkedFilter]
     search_fields = ["profile_name", "profile_identifier", "linked_user__username"]
     list_select_related = ["simulator", "linked_user"]
-    raw_id_fields = ["linked_user"]
-    readonly_fields = ["id", "created_at", "updated_at"]
-    # Links change through the site (audited); the admin corrects data.
+    readonly_fields = ["id", "linked_user", "link", "linked_at", "is_verified", "created_at", "updated_at"]
+    fields = [
+        "id",
+        "simulator",
+        "profile_identifier",
+        "profile_name",
+        "profile_data",
+        "is_public",
+        "linked_user",
+        "link",
+        "linked_at",
+        "is_verified",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["unlink_selected"]
     show_full_result_count = False
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/link/",
+                self.admin_site.admin_view(self.link_view),
+                name="sims_simprofile_link",
+            ),
+            path(
+                "<path:object_id>/unlink/",
+                self.admin_site.admin_view(self.unlink_view),
+                name="sims_simprofile_unlink",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Link")
+    def link(self, obj: SimProfile) -> str:
+        if obj.pk is None:
+            return "Save the profile first; then link it to an account."
+        if obj.linked_user_id is None:
+            url = reverse("admin:sims_simprofile_link", args=[quote(obj.pk)])
+            return format_html('<a class="button" href="{}">Link to an account…</a>', url)
+        url = reverse("admin:sims_simprofile_unlink", args=[quote(obj.pk)])
+        return format_html('<a class="button" href="{}">Unlink…</a>', url)
+
+    def _changeable_profile(self, request: HttpRequest, object_id: str) -> SimProfile:
+        profile = self.get_object(request, unquote(object_id))
+        if profile is None:
+            raise Http404("No such sim profile.")
+        if not self.has_change_permission(request, profile):
+            raise PermissionDenied
+        return profile
+
+    def _page(self, request: HttpRequest, profile: SimProfile, title: str, **extra) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": profile,
+            "title": title,
+            **extra,
+        }
+        return TemplateResponse(request, "admin/sims/simprofile/link.html", context)
+
+    def _back_to(self, profile: SimProfile) -> HttpResponse:
+        return redirect("admin:sims_simprofile_change", quote(profile.pk))
+
+    def link_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        profile = self._changeable_profile(request, object_id)
+        if profile.linked_user_id is not None:
+            notice = f"{profile.profile_name} is linked to {profile.linked_user}: unlink it first."
+            self.message_user(request, notice, messages.ERROR)
+            return self._back_to(profile)
+        form = LinkToAccountForm(request.POST or None)
+        if request.method != "POST" or not form.is_valid():
+            return self._page(request, profile, f"Link {profile.profile_name} to an account", form=form)
+        account = form.cleaned_data["username"]
+        try:
+            services.sim_profile_link(
+                profile=profile, user=account, ip=client_ip(request), actor=request.user
+            )
+        except ProfileAlreadyLinked:
+            notice = f"{profile.profile_name} was linked by someone else meanwhile; nothing changed."
+            self.message_user(request, notice, messages.ERROR)
+        else:
+            self.message_user(request, f"Linked {profile.profile_name} to {account}.", messages.SUCCESS)
+        return self._back_to(profile)
+
+    def unlink_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        profile = self._changeable_profile(request, object_id)
+        account = profile.linked_user
+        if account is None:
+            self.message_user(request, f"{profile.profile_name} is not linked to any account.", messages.INFO)
+            return self._back_to(profile)
+        if request.method != "POST":
+            return self._page(request, profile, f"Unlink {profile.profile_name}", unlinking=True)
+        if self._unlink(request, profile):
+            self.message_user(request, f"Unlinked {profile.profile_name} from {account}.", messages.SUCCESS)
+        else:
+            notice = f"{profile.profile_name} was relinked meanwhile; nothing changed."
+            self.message_user(request, notice, messages.WARNING)
+        return self._back_to(profile)
+
+    def _unlink(self, request: HttpRequest, profile: SimProfile) -> bool:
+        """Unlink from the account it is linked to now; False if that changed meanwhile."""
+        try:
+            services.sim_profile_unlink(
+                profile=profile, user=profile.linked_user, ip=client_ip(request), actor=request.user
+            )
+        except services.NotLinkedToYou:
+            return False
+        return True
+
+    @admin.action(description="Unlink the selected profiles (logged)", permissions=["change"])
+    def unlink_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        linked = queryset.filter(linked_user__isnull=False).select_related("simulator", "linked_user")
+        done = skipped = 0
+        for profile in linked:
+            if self._unlink(request, profile):
+                done += 1
+            else:
+                skipped += 1
+        self.message_user(request, f"{done} profile(s) unlinked.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} profile(s) were relinked meanwhile and left as they are.",
+                messages.WARNING,
+            )
 
 
 @admin.register(VerificationRequest)

@@ -1,68 +1,124 @@
+import re
+from decimal import Decimal
+
 from django import forms
 
-from sims.models import SimProfile, Simulator, identifier_validator
+from sims.models import EventResult, SimProfile, Simulator, identifier_validator
+
+# Most positions, laps and lap times fit easily; this is the database's limit.
+MAX_WHOLE_NUMBER = 2_147_483_647
+_LAP_RE = re.compile(r"^(?:(\d+):)?(\d+)(?:\.(\d{1,3}))?$")
 
 
-def _active_simulators():
-    return Simulator.objects.filter(is_active=True)
+class SimIdentifierField(forms.CharField):
+    """The simulator platform's own ID for a driver: one URL path segment."""
+
+    default_validators = [identifier_validator]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", SimProfile._meta.get_field("profile_identifier").max_length)
+        super().__init__(**kwargs)
+
+
+class DriverNameField(forms.CharField):
+    """The driver's name as the simulator shows it (spaces around it dropped)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", SimProfile._meta.get_field("profile_name").max_length)
+        kwargs.setdefault("error_messages", {"required": "Give the driver name shown on the simulator."})
+        super().__init__(**kwargs)
+
+
+class LapTimeField(forms.CharField):
+    """A lap time typed as ``m:ss.fff`` (``1:23.456``) or seconds (``83.456``), cleaned to milliseconds."""
+
+    def to_python(self, value) -> int | None:
+        raw = super().to_python(value)
+        if raw in self.empty_values:
+            return None
+        match = _LAP_RE.match(raw)
+        if not match:
+            raise forms.ValidationError("Write the lap as m:ss.fff or seconds.", code="invalid")
+        minutes, seconds, fraction = match.groups()
+        if minutes is not None and int(seconds) >= 60:
+            raise forms.ValidationError(f"A lap of {raw} has {seconds} seconds.", code="invalid")
+        total = (int(minutes or 0) * 60 + int(seconds)) * 1000 + int((fraction or "0").ljust(3, "0"))
+        if total == 0:
+            raise forms.ValidationError("A lap cannot take no time.", code="invalid")
+        if total > MAX_WHOLE_NUMBER:
+            raise forms.ValidationError("That lap is longer than Apex can store.", code="invalid")
+        return total
 
 
 class DirectorySearchForm(forms.Form):
-    q = forms.CharField(label="Search drivers", required=False, max_length=100, strip=True)
+    q = forms.CharField(
+        label="Search drivers",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"placeholder": "Name, ID or username", "autocomplete": "off"}),
+    )
     sim = forms.ModelChoiceField(
         label="Simulator",
-        queryset=Simulator.objects.all(),
+        queryset=Simulator.objects.active(),
         to_field_name="slug",
         required=False,
         empty_label="All simulators",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": "Name, ID or username", "autocomplete": "off"}
-        )
-
     def cleaned_or_empty(self) -> dict:
-        """Filters to apply; a bad simulator or an over-long query just means no filter."""
-        if self.is_valid():
-            return self.cleaned_data
-        return {"q": "", "sim": None}
+        """Filters to apply; a bad simulator or an over-long query just means no such filter."""
+        self.is_valid()  # a bound form keeps its valid fields in cleaned_data
+        cleaned = getattr(self, "cleaned_data", {})
+        return {"q": cleaned.get("q", ""), "sim": cleaned.get("sim")}
 
 
 class ClaimSearchForm(forms.Form):
-    q = forms.CharField(label="Find your profile", required=False, max_length=100, strip=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": "Your driver name or ID", "autocomplete": "off"}
-        )
+    q = forms.CharField(
+        label="Find your profile",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"placeholder": "Your driver name or ID", "autocomplete": "off"}),
+    )
 
 
 class SimProfileAddForm(forms.Form):
-    simulator = forms.ModelChoiceField(queryset=Simulator.objects.none(), empty_label="Choose a simulator")
-    profile_identifier = forms.CharField(
+    simulator = forms.ModelChoiceField(queryset=Simulator.objects.active(), empty_label="Choose a simulator")
+    profile_identifier = SimIdentifierField(
         label="Your ID on the simulator",
-        max_length=SimProfile._meta.get_field("profile_identifier").max_length,
-        validators=[identifier_validator],
         help_text="The platform's own ID, e.g. your iRacing customer ID.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
     )
-    profile_name = forms.CharField(label="Driver name", max_length=100)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["simulator"].queryset = _active_simulators()
-        self.fields["profile_identifier"].widget.attrs.update(
-            {"autocomplete": "off", "autocapitalize": "none"}
-        )
-
-    def clean_profile_name(self) -> str:
-        name = self.cleaned_data["profile_name"].strip()
-        if not name:
-            raise forms.ValidationError("Give the driver name shown on the simulator.")
-        return name
+    profile_name = DriverNameField(label="Driver name")
 
 
 class VisibilityForm(forms.Form):
-    is_public = forms.BooleanField(required=False)
+    """Public or private: each button posts the state it switches to."""
+
+    is_public = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def toggle(cls, profile: SimProfile) -> "VisibilityForm":
+        # No ids: one of these sits on every row of a list.
+        return cls(initial={"is_public": not profile.is_public}, auto_id=False)
+
+
+class ResultRowForm(forms.Form):
+    """One row of a results file, with the directory's own fields for the driver."""
+
+    identifier = SimIdentifierField()
+    name = DriverNameField()
+    position = forms.IntegerField(min_value=1, max_value=MAX_WHOLE_NUMBER)
+    laps = forms.IntegerField(min_value=0, max_value=MAX_WHOLE_NUMBER, required=False)
+    best_lap = LapTimeField(required=False)
+    points = forms.DecimalField(
+        max_digits=EventResult._meta.get_field("points").max_digits,
+        decimal_places=EventResult._meta.get_field("points").decimal_places,
+        required=False,
+    )
+
+    def clean_laps(self) -> int:
+        return self.cleaned_data["laps"] or 0
+
+    def clean_points(self) -> Decimal:
+        points = self.cleaned_data["points"]
+        return Decimal("0") if points is None else points

@@ -47,10 +47,17 @@ class ProfileAlreadyLinked(Exception):
     """Someone else linked the profile first."""
 
 
+class SimulatorQuerySet(models.QuerySet):
+    def active(self) -> "SimulatorQuerySet":
+        return self.filter(is_active=True)
+
+
 class Simulator(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=50, unique=True)
     is_active = models.BooleanField(default=True)
+
+    objects = SimulatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -102,6 +109,10 @@ class SimProfileQuerySet(models.QuerySet):
     def unlinked(self) -> "SimProfileQuerySet":
         return self.filter(linked_user__isnull=True)
 
+    def claimable(self) -> "SimProfileQuerySet":
+        """What a user may claim from the directory: public and nobody's yet."""
+        return self.public().unlinked()
+
     def for_simulator(self, simulator: "Simulator | None") -> "SimProfileQuerySet":
         return self.filter(simulator=simulator) if simulator is not None else self
 
@@ -135,6 +146,12 @@ class SimProfileQuerySet(models.QuerySet):
 
     def for_listing(self) -> "SimProfileQuerySet":
         return self.select_related("simulator", "linked_user")
+
+    def by_simulator(self) -> "SimProfileQuerySet":
+        return self.order_by("simulator__name", "pk")
+
+    def by_name(self) -> "SimProfileQuerySet":
+        return self.order_by("profile_name", "pk")
 
 
 class SimProfile(models.Model):
@@ -225,6 +242,9 @@ class VerificationRequestQuerySet(models.QuerySet):
 
     def live(self) -> "VerificationRequestQuerySet":
         return self.pending().filter(expires_at__gt=timezone.now())
+
+    def for_profile(self, profile: "SimProfile") -> "VerificationRequestQuerySet":
+        return self.filter(profile=profile)
 
 
 class VerificationRequest(models.Model):
@@ -322,6 +342,16 @@ class Event(models.Model):
         return reverse("sim_event_detail", args=[self.pk])
 
 
+class EventResultQuerySet(models.QuerySet):
+    def newest_event_first(self) -> "EventResultQuerySet":
+        """A driver's results, latest event first, each with its event."""
+        return self.select_related("event").order_by("-event__start_time", "-event_id")
+
+    def by_position(self) -> "EventResultQuerySet":
+        """An event's results, winner first, each with its driver."""
+        return self.select_related("sim_profile__simulator").order_by("position", "id")
+
+
 class EventResult(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="results")
     # Results are history: a profile that raced is made private, not deleted.
@@ -330,6 +360,8 @@ class EventResult(models.Model):
     laps = models.PositiveIntegerField(default=0)
     best_lap_ms = models.PositiveIntegerField("best lap (ms)", null=True, blank=True)
     points = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"))
+
+    objects = EventResultQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

@@ -9,67 +9,23 @@ Header (exactly these columns, in any order)::
 - position: finishing position, 1 or more
 - laps: laps completed (blank = 0)
 - best_lap: ``m:ss.fff`` (``1:23.456``) or seconds (``83.456``); blank = none
-- points: a number, blank = 0
+- points: a number with at most two decimals, blank = 0
+
+Each row is checked by ``sims.forms.ResultRowForm``: the same fields as the
+site's forms, so a file cannot hold a driver the site would refuse.
 """
 
 import csv
 import io
-import re
-from decimal import Decimal, InvalidOperation
 
-from sims.models import IDENTIFIER_RE
+from sims.forms import ResultRowForm
 from sims.services import ResultRow
 
-COLUMNS = ["identifier", "name", "position", "laps", "best_lap", "points"]
-_LAP_RE = re.compile(r"^(?:(\d+):)?(\d+)(?:\.(\d{1,3}))?$")
+COLUMNS = list(ResultRowForm.base_fields)
 
 
 class ResultsFileError(Exception):
     """The file as a whole cannot be read (empty, binary, wrong header)."""
-
-
-def parse_lap(raw: str) -> int | None:
-    """``1:23.456`` or ``83.456`` to milliseconds; blank is None. Raises ValueError."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    match = _LAP_RE.match(raw)
-    if not match:
-        raise ValueError(f"best_lap {raw!r} is not m:ss.fff or seconds")
-    minutes, seconds, fraction = match.groups()
-    if minutes is not None and int(seconds) >= 60:
-        raise ValueError(f"best_lap {raw!r} has {seconds} seconds")
-    ms = int((fraction or "0").ljust(3, "0"))
-    total = (int(minutes or 0) * 60 + int(seconds)) * 1000 + ms
-    if total == 0:
-        raise ValueError("best_lap cannot be zero")
-    return total
-
-
-def _int(raw: str, column: str, *, minimum: int, blank: int | None = None) -> int:
-    raw = raw.strip()
-    if not raw and blank is not None:
-        return blank
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{column} {raw!r} is not a whole number") from None
-    if value < minimum:
-        raise ValueError(f"{column} must be {minimum} or more")
-    return value
-
-
-def _points(raw: str) -> Decimal:
-    raw = raw.strip()
-    if not raw:
-        return Decimal("0")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"points {raw!r} is not a number") from None
-    if not value.is_finite() or abs(value) >= 100_000:
-        raise ValueError(f"points {raw!r} is out of range")
-    return value.quantize(Decimal("0.01"))
 
 
 def decode(data: bytes) -> str:
@@ -83,8 +39,18 @@ def decode(data: bytes) -> str:
         raise ResultsFileError("The file is not UTF-8 text.") from None
 
 
+def _reasons(form: ResultRowForm, record: dict[str, str]) -> list[str]:
+    """Each bad field as ``position 'x': Enter a whole number.``"""
+    reasons = []
+    for column, messages in form.errors.items():
+        raw = record.get(column, "").strip()
+        shown = f"{column} {raw!r}" if raw else column
+        reasons.extend(f"{shown}: {message}" for message in messages)
+    return reasons
+
+
 def parse(text: str) -> tuple[list[ResultRow], list[str]]:
-    """The rows, and one message per bad row ("line 4: position 'x' is not a whole number")."""
+    """The rows, and one message per bad field ("line 4: position 'x': Enter a whole number.")."""
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if sorted(header) != sorted(COLUMNS):
@@ -102,29 +68,28 @@ def parse(text: str) -> tuple[list[ResultRow], list[str]]:
             continue
         if not any(v.strip() for v in record.values()):
             continue  # blank line
-        try:
-            identifier = record["identifier"].strip()
-            if not identifier or not re.match(IDENTIFIER_RE, identifier) or len(identifier) > 100:
-                raise ValueError("identifier is missing or has spaces or slashes (or is over 100 characters)")
-            name = record["name"].strip()
-            if not name or len(name) > 100:
-                raise ValueError("name is missing or over 100 characters")
-            if identifier in seen:
-                raise ValueError(f"identifier {identifier} is already on line {seen[identifier]}")
-            row = ResultRow(
-                line=line,
-                identifier=identifier,
-                name=name,
-                position=_int(record["position"], "position", minimum=1),
-                laps=_int(record["laps"], "laps", minimum=0, blank=0),
-                best_lap_ms=parse_lap(record["best_lap"]),
-                points=_points(record["points"]),
-            )
-        except ValueError as exc:
-            errors.append(f"line {line}: {exc}")
+        form = ResultRowForm(record)
+        if not form.is_valid():
+            errors.extend(f"line {line}: {reason}" for reason in _reasons(form, record))
             continue
-        seen[identifier] = line
-        rows.append(row)
+        data = form.cleaned_data
+        if data["identifier"] in seen:
+            errors.append(
+                f"line {line}: identifier {data['identifier']} is already on line {seen[data['identifier']]}"
+            )
+            continue
+        seen[data["identifier"]] = line
+        rows.append(
+            ResultRow(
+                line=line,
+                identifier=data["identifier"],
+                name=data["name"],
+                position=data["position"],
+                laps=data["laps"],
+                best_lap_ms=data["best_lap"],
+                points=data["points"],
+            )
+        )
     if not rows and not errors:
         raise ResultsFileError("The file has a header but no results.")
     return rows, errors

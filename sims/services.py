@@ -44,7 +44,9 @@ class VerificationClosed(Exception):
     """The request was already decided or cancelled."""
 
 
-def _audit(*, action: str, profile: SimProfile, actor: User | None, ip: str | None, detail: str = "") -> None:
+def _audit(
+    *, action: AuditEntry.Action, profile: SimProfile, actor: User | None, ip: str | None, detail: str = ""
+) -> None:
     # Every audited change shows on public pages (links, badges, visibility).
     invalidate_on_commit(DIRECTORY)
     AuditEntry.objects.create(
@@ -59,20 +61,45 @@ def _audit(*, action: str, profile: SimProfile, actor: User | None, ip: str | No
     )
 
 
-def new_verification_code() -> str:
+def _on_behalf_of(user: User, actor: User | None) -> str:
+    """Names the account when someone else (staff) acted for it: the actor alone would not say."""
+    if actor is None or actor.pk == user.pk:
+        return ""
+    return f"account: {user.username}"
+
+
+def _new_verification_code() -> str:
     return "APEX-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def sim_profile_link(*, profile: SimProfile, user: User, ip: str | None) -> SimProfile:
-    """Link the profile to ``user``. Raises ``ProfileAlreadyLinked`` if someone was first."""
+def sim_profile_link(
+    *, profile: SimProfile, user: User, ip: str | None, actor: User | None = None
+) -> SimProfile:
+    """Link the profile to ``user``. Raises ``ProfileAlreadyLinked`` if someone was first.
+
+    ``actor`` is who did it when that is not the user (staff in the admin).
+    """
     with transaction.atomic():
         profile.link_to_user(user)
-        _audit(action=AuditEntry.Action.LINK, profile=profile, actor=user, ip=ip)
+        _audit(
+            action=AuditEntry.Action.LINK,
+            profile=profile,
+            actor=actor or user,
+            ip=ip,
+            detail=_on_behalf_of(user, actor),
+        )
     return profile
 
 
-def sim_profile_unlink(*, profile: SimProfile, user: User, ip: str | None) -> SimProfile:
-    """Unlink the user's profile; verification goes with it and pending requests are cancelled."""
+def sim_profile_unlink(
+    *, profile: SimProfile, user: User, ip: str | None, actor: User | None = None
+) -> SimProfile:
+    """Unlink the profile from ``user``; verification goes with it and pending requests are cancelled.
+
+    Raises ``NotLinkedToYou`` when the profile is not (any more) linked to
+    ``user``. ``actor`` is who did it when that is not the user (staff in the
+    admin).
+    """
     with transaction.atomic():
         locked = SimProfile.objects.select_for_update().select_related("simulator").get(pk=profile.pk)
         if locked.linked_user_id != user.pk:
@@ -80,15 +107,18 @@ def sim_profile_unlink(*, profile: SimProfile, user: User, ip: str | None) -> Si
         locked.unlink_from_user()
         cancelled = (
             VerificationRequest.objects.pending()
-            .filter(profile=locked)
+            .for_profile(locked)
             .update(status=VerificationRequest.Status.CANCELLED, decided_at=timezone.now())
         )
+        notes = [_on_behalf_of(user, actor)]
+        if cancelled:
+            notes.append(f"{cancelled} pending verification request(s) cancelled")
         _audit(
             action=AuditEntry.Action.UNLINK,
             profile=locked,
-            actor=user,
+            actor=actor or user,
             ip=ip,
-            detail=f"{cancelled} pending verification request(s) cancelled" if cancelled else "",
+            detail="; ".join(note for note in notes if note),
         )
     return locked
 
@@ -104,7 +134,7 @@ def sim_profile_add(
     """
     with transaction.atomic():
         existing = (
-            SimProfile.objects.select_related("simulator", "linked_user")
+            SimProfile.objects.for_listing()
             .filter(simulator=simulator, profile_identifier=identifier)
             .first()
         )
@@ -146,7 +176,7 @@ def verification_request(*, profile: SimProfile, user: User, ip: str | None) -> 
         locked = SimProfile.objects.select_for_update().select_related("simulator").get(pk=profile.pk)
         if locked.linked_user_id != user.pk:
             raise NotLinkedToYou("Link the profile to your account before verifying it.")
-        pending = VerificationRequest.objects.pending().filter(profile=locked).first()
+        pending = VerificationRequest.objects.pending().for_profile(locked).first()
         if pending is not None and not pending.is_expired:
             return pending
         if pending is not None:
@@ -160,7 +190,7 @@ def verification_request(*, profile: SimProfile, user: User, ip: str | None) -> 
                     request = VerificationRequest.objects.create(
                         profile=locked,
                         requested_by=user,
-                        code=new_verification_code(),
+                        code=_new_verification_code(),
                         created_at=now,
                         expires_at=now + VERIFICATION_CODE_TTL,
                     )

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apex.caching import DIRECTORY, cache_public_page
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from apex.pagination import keyset_page
 from apex.shortcuts import client_ip, render_page
 from sims import services
 from sims.forms import ClaimSearchForm, DirectorySearchForm, SimProfileAddForm, VisibilityForm
 from sims.models import Event, ProfileAlreadyLinked, SimProfile, Simulator, VerificationRequest
-from sims.pagination import keyset_page
 
 CLAIM_SEARCH_LIMIT = 20
 LEGACY_PREFIX = "/users/sim-profiles/"
@@ -47,10 +47,16 @@ def public_directory(view):
 def _directory(
     request: HtmxHttpRequest, *, simulator: Simulator | None, searching: bool, title: str
 ) -> HttpResponse:
-    form = DirectorySearchForm(request.GET or None, initial={"sim": simulator})
-    filters = form.cleaned_or_empty()
-    simulator = simulator or filters.get("sim")
-    q = filters.get("q", "") if searching else ""
+    if simulator is not None:
+        # A simulator's own page: the path chooses the simulator, and the
+        # search box starts from it.
+        form = DirectorySearchForm(initial={"sim": simulator})
+        q = ""
+    else:
+        form = DirectorySearchForm(request.GET or None)
+        filters = form.cleaned_or_empty()
+        simulator = filters["sim"]
+        q = filters["q"] if searching else ""
     profiles = SimProfile.objects.public().for_simulator(simulator).for_listing()
     if q:
         profiles = profiles.search(q)
@@ -60,7 +66,6 @@ def _directory(
         "page": page,
         "profiles": page.items,
         "simulator": simulator,
-        "simulators": Simulator.objects.filter(is_active=True),
         "q": q,
         "searching": searching,
         "title": title,
@@ -98,7 +103,7 @@ def sim_profile_detail(
     if "\x00" in profile_identifier:  # PostgreSQL text cannot hold NUL: no such profile
         raise Http404("No such driver profile.")
     profile = get_object_or_404(
-        SimProfile.objects.select_related("simulator", "linked_user"),
+        SimProfile.objects.for_listing(),
         simulator__slug=simulator_slug,
         profile_identifier=profile_identifier,
     )
@@ -107,11 +112,13 @@ def sim_profile_detail(
     # their linked user's alone.
     if not is_owner and (not profile.is_public or not settings.ENABLE_PUBLIC_PROFILES):
         raise Http404("No such driver profile.")
-    results = profile.results.select_related("event").order_by("-event__start_time", "-event_id")
+    results = profile.results.newest_event_first()
     pending = None
     if is_owner:
-        pending = VerificationRequest.objects.live().filter(profile=profile).first()
+        pending = VerificationRequest.objects.live().for_profile(profile).first()
     context = {"profile": profile, "results": results, "is_owner": is_owner, "pending": pending}
+    if is_owner:
+        context["visibility"] = VisibilityForm.toggle(profile)
     return render_page(request, "sims/profile_detail.html", context, partial="results")
 
 
@@ -120,7 +127,7 @@ def sim_profile_detail(
 @cache_public_page(DIRECTORY)
 def sim_event_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("simulator"), pk=pk)
-    results = event.results.select_related("sim_profile__simulator").order_by("position", "id")
+    results = event.results.by_position()
     return render_page(
         request, "sims/event_detail.html", {"event": event, "results": results}, partial="results"
     )
@@ -130,12 +137,9 @@ def sim_event_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _my_profiles_page(request: AuthenticatedHttpRequest, **extra) -> HttpResponse:
-    profiles = (
-        SimProfile.objects.linked_to(request.user)
-        .select_related("simulator")
-        .order_by("simulator__name", "pk")
-    )
-    return render_page(request, "sims/my_profiles.html", {"profiles": profiles, **extra}, partial="profiles")
+    profiles = SimProfile.objects.linked_to(request.user).select_related("simulator").by_simulator()
+    rows = [(profile, VisibilityForm.toggle(profile)) for profile in profiles]
+    return render_page(request, "sims/my_profiles.html", {"rows": rows, **extra}, partial="profiles")
 
 
 @require_GET
@@ -151,13 +155,7 @@ def my_sim_profile_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     q = form.cleaned_data["q"] if form.is_valid() else ""
     results = []
     if q:
-        results = list(
-            SimProfile.objects.public()
-            .unlinked()
-            .search(q)
-            .for_listing()
-            .order_by("profile_name", "pk")[:CLAIM_SEARCH_LIMIT]
-        )
+        results = list(SimProfile.objects.claimable().search(q).for_listing().by_name()[:CLAIM_SEARCH_LIMIT])
     context = {"form": form, "q": q, "results": results, "limit": CLAIM_SEARCH_LIMIT}
     return render_page(request, "sims/claim_search.html", context, partial="results")
 
@@ -165,9 +163,7 @@ def my_sim_profile_search(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def sim_profile_link(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
-    profile = get_object_or_404(
-        SimProfile.objects.visible_to(request.user).select_related("simulator", "linked_user"), pk=pk
-    )
+    profile = get_object_or_404(SimProfile.objects.visible_to(request.user).for_listing(), pk=pk)
     if request.method == "POST":
         try:
             services.sim_profile_link(profile=profile, user=request.user, ip=client_ip(request))
@@ -236,7 +232,7 @@ def sim_profile_verify(request: AuthenticatedHttpRequest, pk: UUID) -> HttpRespo
             services.verification_request(profile=profile, user=request.user, ip=client_ip(request))
             messages.success(request, "Your code is ready. Put it in your profile on the simulator's site.")
         return redirect("sim_profile_verify", pk=profile.pk)
-    pending = VerificationRequest.objects.live().filter(profile=profile).first()
+    pending = VerificationRequest.objects.live().for_profile(profile).first()
     return render_page(
         request, "sims/verify.html", {"profile": profile, "pending": pending}, partial="verification"
     )

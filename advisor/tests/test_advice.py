@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor.models import AdviceRule, ConditionBoost, ParameterStep
+from library.tests.factories import make_library_setup
 from racing import services
 from racing.advisor import SYMPTOMS, Suggestion, advise, condition_tags
 from racing.models import RaceDayChange
@@ -14,7 +15,6 @@ from racing.setup_params import BY_FIELD, INT, PARAMS
 from racing.tests.factories import (
     SETUP,
     make_baseline,
-    make_library_setup,
     make_race_day,
     make_vehicle,
     racer_of,

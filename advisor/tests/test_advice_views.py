@@ -161,10 +161,13 @@ def test_a_bad_value_comes_back_with_its_error_under_htmx(owner_client, race_day
     assert not RaceDayChange.objects.exists()
 
 
-def test_try_it_on_a_closed_race_day_is_refused(owner_client, race_day):
+def test_try_it_on_a_closed_race_day_is_refused_with_the_reason(owner_client, race_day):
     services.race_day_close(race_day=race_day)
     response = try_it(owner_client, race_day)
-    assert response.status_code == 422 and "This race day is closed" in response.text
+    assert response.status_code == 302 and response["Location"] == race_day.get_absolute_url()
+    assert "This race day is closed" in owner_client.get(response["Location"]).text
+    response = try_it(owner_client, race_day, headers=HX)
+    assert response["HX-Redirect"] == race_day.get_absolute_url()
     assert not RaceDayChange.objects.exists()
 
 

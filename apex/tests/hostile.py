@@ -139,6 +139,21 @@ def numbers() -> st.SearchStrategy[str]:
     )
 
 
+# Every row a test creates has an id (and every baseline a version number) far
+# below this, on SQLite and on PostgreSQL, whose sequences keep climbing across
+# the session: ids drawn from here on can never name a real row.
+ABSENT_ID_FLOOR = 10**9
+
+
+def absent_ids() -> st.SearchStrategy[int]:
+    """Ids that no row has: 0 (ids and version numbers start at 1), 10**9 and up, and the integer limits."""
+    return (
+        st.just(0)
+        | st.integers(min_value=ABSENT_ID_FLOOR, max_value=10**40)
+        | st.sampled_from([2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**19])
+    )
+
+
 def uuids() -> st.SearchStrategy[str]:
     return st.sampled_from(AWKWARD_UUIDS) | st.uuids().map(str) | st.text(max_size=40)
 

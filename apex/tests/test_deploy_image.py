@@ -25,6 +25,9 @@ from pathlib import Path
 
 import pytest
 
+# One worker builds the image once when the suite runs in parallel (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("image")
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
 RELEASE_COMMAND = ["python", "manage.py", "migrate", "--noinput"]  # README "Deploy": the release step
@@ -167,7 +170,7 @@ def served(image):
                         f"gunicorn did not answer within {READY_WITHIN_S}s:\n{Path(log.name).read_text()}"
                     )
                 time.sleep(0.2)
-        yield {"port": port, "env": env, "app": image["app"]}
+        yield {"port": port, "env": env, "app": image["app"], "log": Path(log.name)}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -181,6 +184,17 @@ def test_healthz_answers_ok_over_plain_http(served):
     response = get(served["port"], "/healthz")
     assert response.status == 200
     assert json.loads(response.body) == {"status": "ok", "database": "ok"}
+
+
+def test_the_image_logs_one_json_object_per_line(served):
+    get(served["port"], "/healthz", {"X-Request-ID": "image-log-check"})
+    deadline = time.monotonic() + 10
+    while b"image-log-check" not in served["log"].read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.1)  # the worker writes its line after answering
+    records = [json.loads(line) for line in served["log"].read_text().splitlines()]
+    assert any(r["logger"] == "gunicorn.error" for r in records)  # gunicorn's own start-up lines
+    [line] = [r for r in records if r.get("request_id") == "image-log-check"]
+    assert (line["logger"], line["path"], line["status"]) == ("apex.request", "/healthz", 200)
 
 
 def test_dockerfile_healthcheck_command_passes_against_the_running_app(served):

@@ -9,7 +9,8 @@ as far back as the data survives. Two kinds of test, then:
   by pk:
 
   - racing back to 0002 (its constraints and search indexes go and come
-    back); every table keeps its rows.
+    back, and the setup library goes back into racing); every table keeps
+    its rows.
   - sims back to 0006 (the search index goes and comes back).
   - profiles back to 0001 (``is_default`` is dropped and backfilled again).
     Racing's garage (0002 onwards) depends on 0004, so its tables go with it;
@@ -33,7 +34,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-PROJECT_APPS = ("profiles", "racing", "sims")
+PROJECT_APPS = ("profiles", "racing", "library", "sims")
 
 
 def migrate(targets):
@@ -90,7 +91,7 @@ def populate(apps) -> None:
     )
     get("racing", "RaceDayRound").objects.create(race_day=race_day, kind="main", result="P1")
     get("racing", "TrackLog").objects.create(racer=main, timestamp=t0, track="Genk", vehicle=vehicle)
-    get("racing", "LibrarySetup").objects.create(
+    get("library", "LibrarySetup").objects.create(
         added_by=ana, track="Rijswijk", brand="Mugen", vehicle="MBX8R", c_f=Decimal("-1.5")
     )
     simulator = get("sims", "Simulator").objects.create(name="iRacing", slug="iracing")
@@ -142,7 +143,7 @@ def test_back_and_forward_keeps_every_row(migrator, back_to, kept):
 
 
 def test_every_project_app_reverses_to_zero_and_forward_again(migrator):
-    migrator([(app, None) for app in ("sims", "racing", "profiles")])
+    migrator([(app, None) for app in ("sims", "library", "racing", "profiles")])
     for app in PROJECT_APPS:
         assert applied(app) == set(), app
     tables = set(connection.introspection.table_names())
@@ -152,3 +153,78 @@ def test_every_project_app_reverses_to_zero_and_forward_again(migrator):
     for app in PROJECT_APPS:
         assert applied(app) == every_migration(app)
     populate(apps)  # the schema is whole again: one of everything fits
+
+
+# --- the setup library's move out of racing ------------------------------------------
+
+BEFORE_THE_MOVE = [("racing", "0004_library_search_indexes")]
+
+
+def constraint_names(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, table))
+
+
+def declared_names(model) -> set[str]:
+    return {c.name for c in model._meta.constraints} | {i.name for i in model._meta.indexes}
+
+
+def sql_to(targets) -> str:
+    """The SQL that migrating to ``targets`` would run (nothing is run)."""
+    executor = MigrationExecutor(connection)
+    return " ".join(executor.loader.collect_sql(executor.migration_plan(targets))).upper()
+
+
+def test_library_setups_move_apps_without_copying_a_row(migrator):
+    """Renames only, either way: no table is created, filled, dropped or updated row by row."""
+    backward = sql_to(BEFORE_THE_MOVE)
+    migrator(BEFORE_THE_MOVE)
+    forward = sql_to(leaves())
+    for sql in (forward, backward):
+        assert "RENAME" in sql
+        for copying in ("CREATE TABLE", "INSERT INTO", "DROP TABLE", 'UPDATE "'):
+            assert copying not in sql
+
+
+def test_library_setup_constraints_carry_the_names_the_model_state_declares(migrator):
+    apps = migrator(leaves())
+    populate(apps)
+    model = apps.get_model("library", "LibrarySetup")
+    rows = dump(apps, ("library",))
+    assert declared_names(model) <= constraint_names("library_librarysetup")
+    assert not {
+        name
+        for name in constraint_names("library_librarysetup")
+        if name.startswith("racing_") and name.endswith("_range")
+    }
+
+    apps = migrator(BEFORE_THE_MOVE)
+    old = apps.get_model("racing", "LibrarySetup")
+    assert old._meta.db_table == "racing_librarysetup"
+    assert declared_names(old) <= constraint_names("racing_librarysetup")
+    assert old.objects.count() == 1
+
+    apps = migrator(leaves())
+    assert dump(apps, ("library",)) == rows
+    assert declared_names(apps.get_model("library", "LibrarySetup")) <= constraint_names(
+        "library_librarysetup"
+    )
+
+
+@pytest.mark.postgres
+def test_the_library_search_indexes_come_along(migrator):
+    migrator(leaves())
+    names = constraint_names("library_librarysetup")
+    assert {"library_search_trgm", "library_newest_idx", "library_track_upper_idx"} <= names
+
+
+def test_the_library_content_type_moves_with_the_model(migrator):
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    moved = ContentType.objects.get(app_label="library", model="librarysetup")
+    migrator(BEFORE_THE_MOVE)
+    assert ContentType.objects.filter(pk=moved.pk, app_label="racing").exists()
+    migrator(leaves())
+    assert ContentType.objects.filter(pk=moved.pk, app_label="library").exists()
+    ContentType.objects.clear_cache()

@@ -1,9 +1,14 @@
-"""Request ids, structured request logs, error pages and /healthz."""
+"""Request ids, structured logs, error pages and /healthz."""
 
+import io
 import json
 import logging
+import os
+import subprocess
+import sys
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -41,18 +46,38 @@ __all__ = ["handler500", "urlpatterns"]
 use_failing_urls = override_settings(ROOT_URLCONF=__name__)
 
 
-def request_lines(caplog) -> list[dict]:
-    return [
-        json.loads(r.getMessage())
-        for r in caplog.records
-        if r.name == "apex.request" and "event" not in r.getMessage()
-    ]
+ROOT = Path(__file__).resolve().parents[2]
+REQUEST_FIELDS = {"method", "path", "status", "duration_ms", "user_id", "request_id"}
 
 
-def exception_records(caplog) -> list[logging.LogRecord]:
-    return [
-        r for r in caplog.records if r.name == "apex.request" and '"event": "exception"' in r.getMessage()
-    ]
+class JsonLog:
+    """What the console handler writes, through its own formatter (settings.LOGGING)."""
+
+    def __init__(self, stream: io.StringIO):
+        self.stream = stream
+
+    def records(self) -> list[dict]:
+        lines = self.stream.getvalue().splitlines()
+        # One JSON object per line, whatever the record: a traceback never spills over.
+        return [json.loads(line) for line in lines]
+
+    def requests(self) -> list[dict]:
+        return [r for r in self.records() if r["logger"] == "apex.request" and r["event"] == "request"]
+
+    def with_traceback(self) -> list[dict]:
+        return [r for r in self.records() if "exception" in r]
+
+
+@pytest.fixture
+def json_log():
+    root = logging.getLogger()
+    console = next(h for h in root.handlers if h.name == "console")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(console.formatter)
+    root.addHandler(handler)
+    yield JsonLog(stream)
+    root.removeHandler(handler)
 
 
 @contextmanager
@@ -79,11 +104,11 @@ def quiet_client():
 # --- request log -----------------------------------------------------------------
 
 
-def test_every_request_logs_one_json_line_with_all_fields(owner_client, user, caplog):
-    caplog.set_level(logging.INFO, logger="apex.request")
+def test_every_request_logs_one_json_line_with_all_fields(owner_client, user, json_log):
     response = owner_client.get(reverse("racer_list"), {"page": "1"})
-    [line] = request_lines(caplog)
-    assert set(line) == {"method", "path", "status", "duration_ms", "user_id", "request_id"}
+    [line] = json_log.requests()
+    assert set(line) == REQUEST_FIELDS | {"event", "logger", "level", "timestamp"}
+    assert line["level"] == "info"
     assert line["method"] == "GET"
     assert line["path"] == reverse("racer_list")
     assert line["status"] == 200
@@ -93,18 +118,16 @@ def test_every_request_logs_one_json_line_with_all_fields(owner_client, user, ca
     assert uuid.UUID(hex=line["request_id"]).version == 4
 
 
-def test_anonymous_requests_log_no_user(client, db, caplog):
-    caplog.set_level(logging.INFO, logger="apex.request")
+def test_anonymous_requests_log_no_user(client, db, json_log):
     client.get(reverse("home"))
-    [line] = request_lines(caplog)
+    [line] = json_log.requests()
     assert line["user_id"] is None and line["status"] == 200
 
 
-def test_well_formed_incoming_request_id_is_kept(client, db, caplog):
-    caplog.set_level(logging.INFO, logger="apex.request")
+def test_well_formed_incoming_request_id_is_kept(client, db, json_log):
     response = client.get(reverse("home"), headers={"X-Request-ID": "lb-2f9c.7_A-1"})
     assert response["X-Request-ID"] == "lb-2f9c.7_A-1"
-    assert request_lines(caplog)[0]["request_id"] == "lb-2f9c.7_A-1"
+    assert json_log.requests()[0]["request_id"] == "lb-2f9c.7_A-1"
 
 
 @pytest.mark.parametrize("incoming", ["", "has space", 'quote"', "x" * 129, "-leading-dash", "новый"])
@@ -124,20 +147,118 @@ def test_each_request_gets_its_own_id(client, db):
 
 
 @use_failing_urls
-def test_server_error_shows_and_logs_the_request_id(quiet_client, db, caplog):
-    caplog.set_level(logging.INFO, logger="apex.request")
+def test_server_error_shows_and_logs_the_request_id(quiet_client, db, json_log):
     response = quiet_client.get("/test/boom/")
     assert response.status_code == 500
     request_id = response["X-Request-ID"]
     body = response.content.decode()
     assert request_id in body and "Something went wrong" in body
 
-    [error] = exception_records(caplog)
-    assert json.loads(error.getMessage())["request_id"] == request_id
-    assert error.levelno == logging.ERROR
-    assert error.exc_info[0] is RuntimeError
-    [line] = request_lines(caplog)
+    # One record carries the traceback: Django's own, with the request id.
+    [error] = json_log.with_traceback()
+    assert error["logger"] == "django.request" and error["level"] == "error"
+    assert error["request_id"] == request_id and error["status_code"] == 500
+    assert error["exception"].startswith("Traceback (most recent call last):")
+    assert "RuntimeError: kaboom" in error["exception"]
+    [line] = json_log.requests()
     assert (line["status"], line["request_id"], line["path"]) == (500, request_id, "/test/boom/")
+    assert line["level"] == "error"
+    assert len(json_log.records()) == 2
+
+
+def test_django_request_warnings_are_json_with_the_request_id(client, db, json_log):
+    response = client.get("/no-such-page/")
+    [warning] = [r for r in json_log.records() if r["logger"] == "django.request"]
+    assert warning["event"] == "Not Found: /no-such-page/"
+    assert (warning["level"], warning["status_code"]) == ("warning", 404)
+    assert warning["request_id"] == response["X-Request-ID"]
+
+
+def test_records_after_the_request_carry_no_request_id(client, db, json_log):
+    client.get(reverse("home"))
+    logging.getLogger("allauth").warning("between requests")
+    assert json_log.records()[0]["request_id"]
+    assert "request_id" not in json_log.records()[-1]
+
+
+def test_django_security_records_are_json(client, db, json_log):
+    response = client.get(reverse("home"), HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    [record] = [r for r in json_log.records() if r["logger"].startswith("django.security")]
+    assert "evil.example.com" in record["event"] and record["level"] == "error"
+    assert record["request_id"] == response["X-Request-ID"]
+
+
+def test_allauth_records_are_json(client, db, json_log):
+    # allauth logs through logging.getLogger(__name__), e.g. when a login stage aborts.
+    from allauth.account import stages
+
+    stages.logger.error("Login stage aborted, redirecting to login")
+    [record] = json_log.records()
+    assert record["logger"] == "allauth.account.stages"
+    assert (record["event"], record["level"]) == ("Login stage aborted, redirecting to login", "error")
+
+
+def test_runserver_lines_are_json_without_the_socket(json_log):
+    # What django.core.servers.basehttp logs for each request `runserver` serves.
+    logging.getLogger("django.server").info(
+        '"%s" %s %s', "GET / HTTP/1.1", "200", "512", extra={"request": object(), "status_code": 200}
+    )
+    [record] = json_log.records()
+    assert record["event"] == '"GET / HTTP/1.1" 200 512'
+    assert (record["logger"], record["status_code"]) == ("django.server", 200)
+    assert "request" not in record
+    # Django's own plain-text handlers for its loggers are gone; the root's JSON handler writes them.
+    assert logging.getLogger("django.server").handlers == []
+    assert logging.getLogger("django").handlers == []
+
+
+def run_app(env: dict, code: str) -> subprocess.CompletedProcess:
+    """``code`` after django.setup() in a fresh process, logging to its real stderr."""
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"LOG_LEVEL", "REQUEST_LOG_LEVEL", "DATABASE_URL"}
+    }
+    script = "import django; django.setup()\nfrom django.test import Client\n" + code
+    return subprocess.run(  # noqa: S603 - the project's own code, in the test's interpreter
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "apex.settings",
+            "DEBUG": "1",
+            "DATABASE_URL": "sqlite://:memory:",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+HEALTHZ = 'Client().get("/healthz", HTTP_HOST="localhost")\n'
+
+
+def test_stderr_is_one_json_object_per_line():
+    result = run_app({}, HEALTHZ + 'import logging; logging.getLogger("allauth").warning("two\\nlines")')
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stderr.splitlines()]
+    assert [(r["logger"], r["event"]) for r in records] == [
+        ("apex.request", "request"),
+        ("allauth", "two\nlines"),
+    ]
+
+
+def test_request_log_level_silences_the_request_lines():
+    result = run_app({"REQUEST_LOG_LEVEL": "WARNING"}, HEALTHZ)
+    assert result.returncode == 0 and result.stderr == ""
+
+
+def test_log_level_sets_the_root_level():
+    result = run_app(
+        {"LOG_LEVEL": "ERROR"}, HEALTHZ + 'import logging; logging.getLogger("allauth").warning("quiet")'
+    )
+    assert result.returncode == 0
+    assert [json.loads(line)["logger"] for line in result.stderr.splitlines()] == ["apex.request"]
 
 
 @use_failing_urls

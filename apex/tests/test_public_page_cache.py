@@ -5,8 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from apex.caching import HEADER
-from conftest import make_user
-from racing.models import LibrarySetup
+from apex.tests.fixtures import make_user
+from library.models import LibrarySetup
 from sims.models import SimProfile, Simulator
 
 
@@ -117,7 +117,7 @@ def test_library_filter_choices_follow_saves_made_outside_the_views(db, staff_cl
     setup = LibrarySetup.objects.create(track="Monza", brand="Xray", vehicle="XB8")
     assert '<option value="Monza"' in Client().get(reverse("library_list")).content.decode()
     response = staff_client.post(
-        reverse("admin:racing_librarysetup_change", args=[setup.pk]),
+        reverse("admin:library_librarysetup_change", args=[setup.pk]),
         {"track": "Imola", "brand": "Xray", "vehicle": "XB8", "condition": "", "date": "", "source": ""},
     )
     assert response.status_code == 302, response.content.decode()[:2000]

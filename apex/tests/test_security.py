@@ -9,15 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from profiles import services
 from profiles.models import RacerProfile
 
 ROOT = Path(__file__).resolve().parents[2]
-FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+
 _ENV_KEYS = {
     "DEBUG",
     "SECRET_KEY",
@@ -212,7 +212,6 @@ def login(client, login, password):
     return client.post(reverse("account_login"), {"login": login, "password": password})
 
 
-@FAST_HASHER
 def test_failed_logins_lock_the_account_out_even_with_the_right_password(client, db):
     make_user("rider", password="right-password-1")
     for _ in range(5):
@@ -223,7 +222,6 @@ def test_failed_logins_lock_the_account_out_even_with_the_right_password(client,
     assert "Too many failed login attempts" in response.content.decode()
 
 
-@FAST_HASHER
 def test_lock_out_is_per_address_too(client, db):
     make_user("rider", password="right-password-1")
     make_user("neighbour", password="right-password-2")
@@ -233,7 +231,6 @@ def test_lock_out_is_per_address_too(client, db):
     assert "_auth_user_id" not in client.session
 
 
-@FAST_HASHER
 def test_correct_logins_are_not_locked_out(client, db):
     make_user("rider", password="right-password-1")
     for _ in range(4):
@@ -243,7 +240,6 @@ def test_correct_logins_are_not_locked_out(client, db):
     assert client.session["_auth_user_id"]
 
 
-@FAST_HASHER
 def test_login_flood_from_one_address_gets_the_429_page(client, db):
     for _ in range(30):
         assert login(client, "nobody", "guessing").status_code == 200

@@ -40,6 +40,8 @@ def test_development_secret_key_only_with_debug():
         ({"DEBUG": "1", "DATABASE_URL": "nonsense://x"}, "DATABASE_URL"),
         ({"DEBUG": "1", "ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS"),
         ({"DEBUG": "1", "ENABLE_PUBLIC_PROFILES": "perhaps"}, "ENABLE_PUBLIC_PROFILES"),
+        ({"DEBUG": "1", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"DEBUG": "1", "REQUEST_LOG_LEVEL": "verbose"}, "REQUEST_LOG_LEVEL"),
     ],
 )
 def test_bad_values_name_the_variable(env, name):

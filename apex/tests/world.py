@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from library.models import LibrarySetup
 from profiles import services as profile_services
 from profiles.models import RacerProfile, Sponsor, User
 from racing import services as racing_services
 from racing.models import (
     BaselineVersion,
-    LibrarySetup,
     RaceDay,
     RaceDayChange,
     RaceDayRound,

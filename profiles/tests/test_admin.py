@@ -5,8 +5,8 @@ from profiles.models import RacerProfile
 
 
 def test_admin_make_default_action(staff_client, user):
-    a = services.create_profile(user, "A")
-    b = services.create_profile(user, "B")
+    a = services.racer_create(owner=user, name="A")
+    b = services.racer_create(owner=user, name="B")
     response = staff_client.post(
         reverse("admin:profiles_racerprofile_changelist"),
         {"action": "make_default", "_selected_action": [b.pk]},
@@ -18,7 +18,7 @@ def test_admin_make_default_action(staff_client, user):
 
 
 def test_admin_lists_and_searches(staff_client, user):
-    services.create_profile(user, "Findable Racer")
+    services.racer_create(owner=user, name="Findable Racer")
     for name in ["profiles_racerprofile", "profiles_user", "profiles_team", "profiles_sponsor"]:
         assert staff_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     page = staff_client.get(reverse("admin:profiles_racerprofile_changelist"), {"q": "Findable"})

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -12,10 +14,10 @@ HX = {"HX-Request": "true"}
 @pytest.fixture
 def racers(user):
     # Whether or not the owner has logged in yet, "Alex" is the default.
-    a = services.get_or_create_default_profile(user)
+    a = services.racer_get_or_create_default(owner=user)
     a.name = "Alex"
     a.save()
-    b = services.create_profile(user, "Sam")
+    b = services.racer_create(owner=user, name="Sam")
     return a, b
 
 
@@ -79,7 +81,7 @@ def test_other_users_racers_are_not_listed(other_client, racers):
 
 
 def test_login_loads_the_default_racer(client, user, racers):
-    services.set_default_profile(user, racers[1].pk)
+    services.racer_set_default(owner=user, racer_id=racers[1].pk)
     client.force_login(user)
     assert client.session[ACTIVE_RACER_KEY] == racers[1].pk
     response = client.get(reverse("home"))
@@ -154,13 +156,13 @@ def test_switch_clears_only_racer_session_keys(owner_client, racers):
 def test_star_sets_default_plain_and_htmx(owner_client, user, racers):
     response = owner_client.post(reverse("racer_set_default", args=[racers[1].pk]), {"next": "/"})
     assert response.status_code == 302
-    assert services.get_default_profile(user) == racers[1]
+    assert RacerProfile.objects.owned_by(user).default() == racers[1]
     response = owner_client.post(reverse("racer_set_default", args=[racers[0].pk]), headers=HX)
     assert response.status_code == 200
     body = response.content.decode()
     assert body.lstrip().startswith('<details class="switcher"') and "<html" not in body
     assert "HX-Request" in response["Vary"]
-    assert services.get_default_profile(user) == racers[0]
+    assert RacerProfile.objects.owned_by(user).default() == racers[0]
 
 
 def test_new_racer_inline_from_switcher(owner_client, user, racers):
@@ -168,10 +170,18 @@ def test_new_racer_inline_from_switcher(owner_client, user, racers):
     assert response.status_code == 200 and "Kid" in response.content.decode()
     assert RacerProfile.objects.filter(owner=user, name="Kid", is_default=False).exists()
     response = owner_client.post(reverse("racer_create"), {"name": "  ", "from_switcher": "1"}, headers=HX)
-    assert (
-        "This field is required" in response.content.decode()
-        or "Give the racer a name" in response.content.decode()
+    assert "Give the racer a name" in response.content.decode()
+
+
+def test_new_racer_refused_in_the_switcher_keeps_what_was_typed(owner_client, user, racers):
+    long_name = "L" * 101
+    response = owner_client.post(
+        reverse("racer_create"), {"name": long_name, "from_switcher": "1"}, headers=HX
     )
+    body = response.content.decode()
+    assert "at most 100 characters" in body and f'value="{long_name}"' in body
+    assert 'id="switcher-new-name"' in body and '<label for="switcher-new-name">New racer</label>' in body
+    assert not RacerProfile.objects.filter(owner=user, name=long_name).exists()
 
 
 def test_create_racer_full_form(owner_client, user):
@@ -205,6 +215,29 @@ def test_edit_racer_with_sponsors(owner_client, racers):
     assert list(Sponsor.objects.filter(racer=racer).values_list("name", flat=True)) == ["Tamiya"]
 
 
+def test_edit_page_labels_each_sponsor_and_offers_remove_for_saved_ones(owner_client, racers):
+    racer = racers[0]
+    saved = Sponsor.objects.create(racer=racer, name="Tamiya")
+    body = owner_client.get(reverse("racer_edit", args=[racer.pk])).content.decode()
+    for number in (1, 2, 3):  # with or without the label suffix the project's field template gives
+        assert re.search(rf'<label for="id_sponsors-{number - 1}-name"[^>]*>Sponsor {number}:?</label>', body)
+    assert body.count('type="checkbox"') == 1 and 'name="sponsors-0-DELETE"' in body
+    data = {
+        "name": racer.name,
+        "sponsors-TOTAL_FORMS": "3",
+        "sponsors-INITIAL_FORMS": "1",
+        "sponsors-MIN_NUM_FORMS": "0",
+        "sponsors-MAX_NUM_FORMS": "50",
+        "sponsors-0-id": saved.pk,
+        "sponsors-0-name": "Tamiya",
+        "sponsors-0-DELETE": "on",
+        "sponsors-1-name": "Yokomo",
+        "sponsors-2-name": "",
+    }
+    assert owner_client.post(reverse("racer_edit", args=[racer.pk]), data).status_code == 302
+    assert list(racer.sponsors.values_list("name", flat=True)) == ["Yokomo"]
+
+
 def test_delete_asks_then_deletes_and_promotes(owner_client, user, racers):
     page = owner_client.get(reverse("racer_delete", args=[racers[0].pk]))
     assert page.status_code == 200 and "cannot be undone" in page.content.decode()
@@ -224,7 +257,7 @@ def test_racer_list_fragment_for_htmx(owner_client, racers):
 
 def test_racer_list_query_count_is_constant(owner_client, user, django_assert_max_num_queries):
     for i in range(30):
-        r = services.create_profile(user, f"Racer {i}")
+        r = services.racer_create(owner=user, name=f"Racer {i}")
         Vehicle.objects.create(racer=r, brand="B", model=f"M{i}")
     owner_client.get(reverse("racer_list"))
     with django_assert_max_num_queries(8):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from profiles import services as profile_services
 from profiles.models import RacerProfile, User
 from racing import services
-from racing.models import BaselineVersion, LibrarySetup, RaceDay, TrackLog, Vehicle
+from racing.models import BaselineVersion, RaceDay, TrackLog, Vehicle
 
 _n = itertools.count(1)
 
@@ -38,11 +38,6 @@ def make_vehicle(racer: RacerProfile, brand: str = "Mugen", model: str | None = 
 
 def make_baseline(vehicle: Vehicle, note: str = "", **values) -> BaselineVersion:
     return services.baseline_save(vehicle=vehicle, values={**SETUP, **values}, note=note)
-
-
-def make_library_setup(added_by: User | None = None, **fields) -> LibrarySetup:
-    defaults = {"track": "Rijswijk", "brand": "Mugen", "vehicle": "MBX8R", "condition": "dry", **SETUP}
-    return LibrarySetup.objects.create(added_by=added_by, **{**defaults, **fields})
 
 
 def make_race_day(racer: RacerProfile, vehicle: Vehicle | None = None, **fields) -> RaceDay:

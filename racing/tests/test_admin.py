@@ -1,17 +1,16 @@
 import pytest
 from django.urls import reverse
 
-from racing.models import BaselineVersion, LibrarySetup, RaceDay, TrackLog, Vehicle
+from racing.models import BaselineVersion, RaceDay, TrackLog, Vehicle
 from racing.tests.factories import (
     make_baseline,
-    make_library_setup,
     make_race_day,
     make_track_log,
     make_vehicle,
     racer_of,
 )
 
-MODELS = [Vehicle, BaselineVersion, LibrarySetup, RaceDay, TrackLog]
+MODELS = [Vehicle, BaselineVersion, RaceDay, TrackLog]
 
 
 @pytest.fixture
@@ -23,7 +22,6 @@ def rows(user):
     return {
         Vehicle: vehicle,
         BaselineVersion: baseline,
-        LibrarySetup: make_library_setup(added_by=user),
         RaceDay: race_day,
         TrackLog: make_track_log(racer),
     }
@@ -41,7 +39,7 @@ def test_changelist_search_and_change_page_load(staff_client, rows, model):
     assert change.status_code == 200
 
 
-@pytest.mark.parametrize("model", [BaselineVersion, LibrarySetup, RaceDay])
+@pytest.mark.parametrize("model", [BaselineVersion, RaceDay])
 def test_parameters_are_grouped_in_fieldsets(staff_client, rows, model):
     opts = model._meta
     page = staff_client.get(

@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from library.models import LibrarySetup
 from profiles.models import RacerProfile, Sponsor
 from racing import legacy_csv
-from racing.models import BaselineVersion, LibrarySetup, TrackLog, Vehicle
+from racing.models import BaselineVersion, TrackLog, Vehicle
 
 SAMPLES = Path(__file__).parent / "legacy_csv_samples"
 

@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
+from library.models import LibrarySetup
 from profiles.models import RacerProfile
 from racing import legacy_csv
-from racing.models import BaselineVersion, LibrarySetup, TrackLog
+from racing.models import BaselineVersion, TrackLog
 from racing.setup_params import values_of
 
 SAMPLES = Path(__file__).parent / "legacy_csv_samples"

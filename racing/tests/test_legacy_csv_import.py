@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
+from library.models import LibrarySetup
 from profiles.models import RacerProfile, Sponsor
 from profiles.tests.factories import make_racer
 from racing import legacy_csv
-from racing.models import BaselineVersion, LibrarySetup, TrackLog, Vehicle
-from racing.setup_params import BY_CODE
+from racing.legacy_csv import importing
+from racing.models import BaselineVersion, TrackLog, Vehicle
+from racing.setup_params import BY_CODE, PARAMS
 
 SAMPLES = Path(__file__).parent / "legacy_csv_samples"
 pytestmark = pytest.mark.django_db
@@ -127,12 +129,12 @@ def test_dirty_folder_rejects_exactly_the_planted_defects(dirty, user, tmp_path,
     }
     assert rejects(report, "car_configs.csv") == [
         (7, "conflicts with line 2"),
-        (8, "SO_F -450 is out of range (50 – 5,000 cSt)"),
+        (8, "SO_F '-450': Front shock oil must be 50 – 5,000 cSt."),
     ]
     assert rejects(report, "master_library.csv") == [
-        (7, "DF 'thick' is not a whole number"),
-        (12, "C_F -30 is out of range (-6 – 3 °)"),
-        (17, "Track is required"),
+        (7, "DF 'thick': Front diff oil must be a whole number."),
+        (12, "C_F '-30': Front camber must be -6 – 3 °."),
+        (17, "Track: This field is required."),
         (32, "Date '03/04/2025' is ambiguous (day or month first?); use YYYY-MM-DD"),
     ]
     assert rejects(report, "track_logs.csv") == [
@@ -197,8 +199,8 @@ def test_track_log_timestamps_are_local_time_of_the_track(clean, user, settings)
 
 
 def test_failure_part_way_through_a_file_leaves_that_file_unwritten(clean, user, monkeypatch):
-    monkeypatch.setattr(legacy_csv, "BATCH_SIZE", 10)
-    real_row = legacy_csv._library_row
+    monkeypatch.setattr(importing, "BATCH_SIZE", 10)
+    real_row = importing._library_row
     calls, written_before_failure = [], []
 
     def failing_row(data, owner):
@@ -208,7 +210,7 @@ def test_failure_part_way_through_a_file_leaves_that_file_unwritten(clean, user,
             raise RuntimeError("disk on fire")
         return real_row(data, owner)
 
-    monkeypatch.setattr(legacy_csv, "_library_row", failing_row)
+    monkeypatch.setattr(importing, "_library_row", failing_row)
 
     with pytest.raises(RuntimeError, match="disk on fire"):
         run_import(clean, user)
@@ -382,11 +384,11 @@ def test_parse_date_rejects_ambiguous_and_invalid(text, reason):
 @pytest.mark.parametrize(
     ("code", "text", "reason"),
     [
-        ("DF", "7000.5", "not a whole number"),
-        ("DF", "99", "out of range"),
-        ("SB_F", "2.345", "more than 2 decimal places"),
-        ("SB_F", "NaN", "not a number"),
-        ("SP_F", "x" * 41, "longer than 40 characters"),
+        ("DF", "7000.5", "DF '7000.5': Front diff oil must be a whole number."),
+        ("DF", "99", "DF '99': Front diff oil must be 100 – 1,000,000 cSt."),
+        ("SB_F", "2.345", "SB_F '2.345': Ensure that there are no more than 2 decimal places."),
+        ("SB_F", "NaN", "SB_F 'NaN': Front sway bar must be a number."),
+        ("SP_F", "x" * 41, r"SP_F: Ensure this value has at most 40 characters \(it has 41\)."),
     ],
 )
 def test_parse_param_rejects_bad_values(code, text, reason):
@@ -421,3 +423,31 @@ def test_unwritable_report_folder_stops_before_importing(clean, user, tmp_path):
             "import_legacy_csv", str(clean), "--owner", user.username, "--report-dir", str(blocker / "report")
         )
     assert RacerProfile.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("column", "field", "text"),
+    [
+        ("Track", "track", "x" * 121),
+        ("Brand", "brand", ""),
+        ("Bell", "bell", "40"),
+        ("Venturi", "venturi", "4.567"),
+    ],
+)
+def test_a_library_row_is_refused_for_what_the_library_form_refuses_in_its_words(user, column, field, text):
+    from library.forms import LibrarySetupForm
+
+    form_data = {
+        "track": "Genk",
+        "brand": "Mugen",
+        "vehicle": "MBX8R",
+        "condition": "",
+        "date": "",
+        "source": "",
+    }
+    form = LibrarySetupForm({**form_data, **{p.field: "" for p in PARAMS}, field: text})
+    assert not form.is_valid()
+    row = {name.title(): value for name, value in form_data.items()} | {p.code: "" for p in PARAMS}
+    with pytest.raises(legacy_csv.Reject) as refused:
+        importing._library_row({**row, column: text}, user)
+    assert str(refused.value).startswith(column) and form.errors[field][0] in str(refused.value)

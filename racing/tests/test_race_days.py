@@ -209,6 +209,71 @@ def test_closed_race_day_takes_no_more_changes(owner_client, race_day):
         services.race_day_round_add(race_day=race_day, kind="main")
 
 
+CLOSED = "This race day is closed: it is a record now"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        (
+            "raceday_change_add",
+            {"parameter": "df", "old_value": "7000", "new_value": "5000", "status": "kept"},
+        ),
+        ("raceday_round_add", {"kind": "main", "result": "P1"}),
+        ("raceday_close", {"note": "again"}),
+    ],
+)
+def test_every_write_to_a_closed_day_answers_with_the_days_page_and_why(owner_client, race_day, name, data):
+    services.race_day_close(race_day=race_day)
+    response = owner_client.post(reverse(name, args=[race_day.pk]), data, follow=True)
+    assert response.redirect_chain == [(race_day.get_absolute_url(), 302)]
+    assert CLOSED in response.content.decode()
+    assert not race_day.changes.exists() and not race_day.rounds.exists()
+    assert TrackLog.objects.filter(race_day=race_day).count() == 1
+
+
+def test_closing_page_of_a_closed_day_says_it_is_closed(owner_client, race_day):
+    services.race_day_close(race_day=race_day)
+    response = owner_client.get(reverse("raceday_close", args=[race_day.pk]), follow=True)
+    assert response.redirect_chain == [(race_day.get_absolute_url(), 302)]
+    assert CLOSED in response.content.decode()
+
+
+def test_status_of_a_change_on_a_closed_day_stays(owner_client, race_day):
+    change = services.race_day_change_add(
+        race_day=race_day, parameter="df", old_value="7000", new_value="5000"
+    )
+    services.race_day_close(race_day=race_day)
+    url = reverse("raceday_change_status", args=[race_day.pk, change.pk])
+    response = owner_client.post(url, {"status": "kept"}, follow=True)
+    assert CLOSED in response.content.decode()
+    change.refresh_from_db()
+    assert change.status == "planned"
+
+
+def test_htmx_write_to_a_closed_day_sends_the_browser_to_the_days_page(owner_client, race_day):
+    services.race_day_close(race_day=race_day)
+    response = owner_client.post(
+        reverse("raceday_round_add", args=[race_day.pk]), {"kind": "main"}, headers=HX
+    )
+    assert response.status_code == 200 and response["HX-Redirect"] == race_day.get_absolute_url()
+    assert CLOSED in owner_client.get(race_day.get_absolute_url()).content.decode()
+
+
+def test_a_day_closed_in_another_tab_meanwhile_takes_the_same_path(owner_client, race_day, monkeypatch):
+    """The view saw the day open; the service, under its lock, finds it closed."""
+    real_add = services.race_day_change_add
+
+    def close_first(*, race_day, **fields):
+        services.race_day_close(race_day=RaceDay.objects.get(pk=race_day.pk))
+        return real_add(race_day=race_day, **fields)
+
+    monkeypatch.setattr(services, "race_day_change_add", close_first)
+    response = _change(race_day, owner_client, status="kept")
+    assert response.status_code == 302 and response["Location"] == race_day.get_absolute_url()
+    assert not RaceDayChange.objects.exists()
+
+
 # --- saved per racer --------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from profiles import services as profile_services
 from racing.models import Vehicle
 from racing.tests.factories import make_baseline, make_vehicle, racer_of

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from sims import services
 from sims.models import AuditEntry, ProfileAlreadyLinked, SimProfile
 from sims.tests.factories import make_profile

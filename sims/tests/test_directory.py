@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from sims.models import SimProfile
 from sims.tests.factories import make_event, make_profile, make_result, make_simulator
 

@@ -3,10 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from sims.forms import LapTimeField
 from sims.models import Event, EventResult, SimProfile
-from sims.results_csv import parse_lap
 from sims.tests.factories import make_profile, make_simulator
 
 pytestmark = pytest.mark.django_db
@@ -83,11 +84,13 @@ def test_bad_rows_are_reported_with_line_and_reason_and_nothing_is_imported(tmp_
     with pytest.raises(CommandError, match="4|5|6"):
         run(path)
     err = capsys.readouterr().err
-    assert "line 3: position 'x' is not a whole number" in err
-    assert "line 4: name is missing" in err
-    assert "line 5: best_lap '1:75.0'" in err
+    assert f"{path} line 3: position 'x': Enter a whole number." in err
+    assert "line 4: name: Give the driver name shown on the simulator." in err
+    assert "line 5: best_lap '1:75.0': A lap of 1:75.0 has 75 seconds." in err
     assert "line 6: identifier 1 is already on line 2" in err
-    assert "line 7: identifier is missing or has spaces" in err
+    assert (
+        "line 7: identifier '5 5': Use the simulator's ID for the driver, without spaces or slashes." in err
+    )
     assert not Event.objects.exists() and not SimProfile.objects.exists()
 
 
@@ -120,4 +123,32 @@ def test_missing_file_and_unknown_simulator_exit_non_zero(tmp_path):
     ("raw", "ms"), [("1:23.456", 83_456), ("83.456", 83_456), ("83", 83_000), ("1:05.4", 65_400), ("", None)]
 )
 def test_lap_times_read_as_minutes_or_seconds(raw, ms):
-    assert parse_lap(raw) == ms
+    assert LapTimeField(required=False).clean(raw) == ms
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("1,A,99999999999,10,,", "position '99999999999': Ensure this value is less than or equal to"),
+        ("1,A,0,10,,", "position '0': Ensure this value is greater than or equal to 1."),
+        ("1,A,1,-1,,", "laps '-1': Ensure this value is greater than or equal to 0."),
+        ("1,A,1,1,,1.234", "points '1.234': Ensure that there are no more than 2 decimal places."),
+        ("1,A,1,1,,NaN", "points 'NaN': Enter a number."),
+        ("1,A,1,1,99999999:00,", "best_lap '99999999:00': That lap is longer than Apex can store."),
+        ("a/b,A,1,1,,", "identifier 'a/b': Use the simulator's ID"),
+        (f"{'x' * 101},A,1,1,,", "identifier 'xxxx"),
+    ],
+)
+def test_rows_are_checked_by_the_sites_own_fields(tmp_path, capsys, row, reason):
+    make_simulator()
+    path = write(tmp_path, HEADER + row + "\n")
+    with pytest.raises(CommandError, match="1 bad row"):
+        run(path)
+    assert f"{path} line 2: {reason}" in capsys.readouterr().err
+    assert not Event.objects.exists() and not SimProfile.objects.exists()
+
+
+@pytest.mark.parametrize("raw", ["1:75.0", "fast", "0", "0:00.000", "1:2:3"])
+def test_lap_times_that_are_not_laps_are_refused(raw):
+    with pytest.raises(ValidationError):
+        LapTimeField().clean(raw)

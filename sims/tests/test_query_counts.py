@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from sims.tests.factories import make_profile, make_simulator
 
 pytestmark = pytest.mark.django_db

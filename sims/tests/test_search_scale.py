@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.urls import reverse
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from profiles.models import User
 from sims.models import SimProfile
 from sims.tests.factories import make_profile, make_simulator

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from conftest import make_user
+from apex.tests.fixtures import make_user
 from sims.models import EventResult, SimProfile
 from sims.tests.factories import make_event, make_profile, make_result, make_simulator
 

@@ -1,0 +1,53 @@
+"""Every form renders through the project's field template (apex.forms.ApexFormRenderer)."""
+
+import pytest
+from django import forms
+from django.forms.renderers import get_default_renderer
+from django.urls import reverse
+
+from apex.forms import ApexFormRenderer
+
+
+class _Form(forms.Form):
+    name = forms.CharField(max_length=5, help_text="Up to five letters.")
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+def test_the_project_renderer_is_the_default():
+    assert isinstance(get_default_renderer(), ApexFormRenderer)
+
+
+def test_a_field_group_has_label_input_help_and_errors_linked_for_screen_readers():
+    form = _Form({"name": "too long"})
+    html = form["name"].as_field_group()
+    assert '<label for="id_name">Name:</label>' in html
+    assert '<p class="help" id="id_name_helptext">Up to five letters.</p>' in html
+    assert 'aria-describedby="id_name_helptext id_name_error"' in html and 'aria-invalid="true"' in html
+    assert '<ul class="errorlist" id="id_name_error">' in html
+    assert 'class="form-row has-error"' in html
+
+
+def test_a_whole_form_writes_every_field_once_and_hidden_ones_without_a_row():
+    html = str(_Form())
+    assert html.count('class="form-row') == 1
+    assert '<input type="hidden" name="hidden" id="id_hidden">' in html
+
+
+@pytest.mark.parametrize(
+    ("name", "helped"),
+    [
+        ("vehicle_create", "nickname"),
+        ("raceday_start", "surface"),
+        ("library_create", "df"),
+        ("tracklog_create", ""),
+    ],
+)
+def test_racing_and_library_pages_render_fields_through_the_field_template(owner_client, user, name, helped):
+    from racing.tests.factories import make_vehicle, racer_of
+
+    make_vehicle(racer_of(user))
+    html = owner_client.get(reverse(name)).content.decode()
+    assert '<div class="form-row"><label for="id_track">' in html or name == "vehicle_create"
+    if helped:
+        assert f'aria-describedby="id_{helped}_helptext"' in html
+        assert f'<p class="help" id="id_{helped}_helptext">' in html

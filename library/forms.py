@@ -1,0 +1,97 @@
+from collections.abc import Callable
+from functools import cache, partial
+
+from django import forms
+
+from library.models import LibrarySetup
+from racing.forms import SetupFieldsMixin
+from racing.models import Vehicle
+from racing.setup_params import PARAMS
+
+
+class LibrarySetupForm(SetupFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = LibrarySetup
+        fields = ["track", "brand", "vehicle", "condition", "date", "source"]
+        # A date input only takes ISO dates; the en-GB default (dd/mm/yyyy) would show it blank.
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "vehicle": "The model, e.g. “MBX8R”.",
+            "condition": "e.g. “dry blue groove”, “wet”, “loose”.",
+            "source": "Where the setup came from, e.g. a team driver or a published sheet.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ModelForm built the parameter fields from the model; use the shared
+        # definitions so widgets and messages match every other setup form.
+        self.add_setup_fields()
+        for param in PARAMS:
+            if self.instance.pk:
+                self.initial.setdefault(param.field, getattr(self.instance, param.field))
+
+    def place_fields(self) -> list:
+        """Where and what: the fields before the setup parameters."""
+        return [self[name] for name in self._meta.fields]
+
+    def save(self, commit: bool = True) -> LibrarySetup:
+        for name, value in self.setup_values().items():
+            setattr(self.instance, name, value)
+        return super().save(commit=commit)
+
+
+class LibrarySearchForm(forms.Form):
+    """The library's search box and filter selects (the URL keeps them)."""
+
+    FILTERS = ("track", "brand", "vehicle", "condition")
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "Track, brand, vehicle, condition…",
+                "autocomplete": "off",
+            }
+        ),
+    )
+    track = forms.CharField(required=False, max_length=120, widget=forms.Select)
+    brand = forms.CharField(required=False, max_length=60, widget=forms.Select)
+    vehicle = forms.CharField(required=False, max_length=100, widget=forms.Select)
+    condition = forms.CharField(required=False, max_length=60, widget=forms.Select)
+
+    def __init__(self, *args, filter_choices: Callable[[], dict[str, list[str]]], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = cache(filter_choices)
+        for name in self.FILTERS:
+            # A callable: the values are looked up only when a select renders
+            # (the htmx results fragment has none).
+            self.fields[name].widget.choices = partial(self._options, name, choices)
+
+    def _options(self, name: str, choices: Callable[[], dict[str, list[str]]]) -> list[tuple[str, str]]:
+        values = choices()[name]
+        chosen = self.data.get(name, "")
+        # A filter typed into the URL in another case still shows as chosen.
+        extra = [chosen] if chosen and chosen not in values else []
+        return [("", f"Any {name}"), *((v, v) for v in [*extra, *values])]
+
+    def filter_fields(self) -> list:
+        return [self[name] for name in self.FILTERS]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {name: self.cleaned_data[name] for name in self.FILTERS}
+
+    def query(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+
+class UseAsBaselineForm(forms.Form):
+    vehicle = forms.ModelChoiceField(queryset=Vehicle.objects.none(), empty_label=None, label="Into vehicle")
+
+    def __init__(self, *args, racer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vehicle"].queryset = Vehicle.objects.for_racer(racer)

@@ -1,0 +1,27 @@
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from profiles.demo import DEMO_PASSWORD, DEMO_USERNAME
+from profiles.demo import load_demo as load_account
+
+# Each app keeps its own demo rows in ``<app>/demo.py`` with ``load_demo(user)``,
+# next to the models and services they use; the demo account comes first.
+DEMO_APPS = ["racing", "library", "sims"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo account and sample data (safe to run again: nothing is duplicated)."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            user = load_account()
+            for app in DEMO_APPS:
+                import_module(f"{app}.demo").load_demo(user)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ "
+                f"as {DEMO_USERNAME} / {DEMO_PASSWORD}"
+            )
+        )

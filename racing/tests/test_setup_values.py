@@ -1,0 +1,57 @@
+"""The abstract SetupValues model and the PARAMS table describe the same 24 parameters."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from racing.models import BaselineVersion, RaceDay
+from racing.setup_params import DECIMAL, INT, PARAMS, TEXT
+from racing.setup_values import SetupValues
+
+KINDS = {INT: models.IntegerField, DECIMAL: models.DecimalField, TEXT: models.CharField}
+FIELDS = {f.name: f for f in SetupValues._meta.get_fields()}
+
+
+def test_the_model_has_exactly_the_parameters_in_their_order():
+    assert list(FIELDS) == [p.field for p in PARAMS]
+
+
+@pytest.mark.parametrize("param", PARAMS, ids=lambda p: p.field)
+def test_each_field_has_the_parameters_kind_label_and_blank_meaning_not_set(param):
+    field = FIELDS[param.field]
+    assert type(field) is KINDS[param.kind]
+    assert field.verbose_name == param.label
+    assert field.blank
+    if param.kind == TEXT:
+        assert (field.null, field.default, field.max_length) == (False, "", param.max_length)
+    else:
+        assert field.null
+        assert field.help_text == param.range_text()
+    if param.kind == DECIMAL:
+        assert (field.max_digits, field.decimal_places) == (6, 2)
+
+
+@pytest.mark.parametrize("param", [p for p in PARAMS if p.is_numeric], ids=lambda p: p.field)
+def test_each_numeric_field_validates_the_parameters_range(param):
+    field = FIELDS[param.field]
+    assert field.validators[:2] == [MinValueValidator(param.min), MaxValueValidator(param.max)]
+    assert isinstance(param.min, Decimal if param.kind == DECIMAL else int)
+
+
+@pytest.mark.parametrize("model", [BaselineVersion, RaceDay])
+def test_every_numeric_parameter_has_its_range_check_constraint(model):
+    checks = {
+        c.name: c.condition
+        for c in model._meta.constraints
+        if isinstance(c, models.CheckConstraint) and c.name.endswith("_range")
+    }
+    label = f"{model._meta.app_label}_{model._meta.model_name}"
+    assert checks == {
+        f"{label}_{p.field}_range": Q(**{f"{p.field}__isnull": True})
+        | Q(**{f"{p.field}__gte": p.min, f"{p.field}__lte": p.max})
+        for p in PARAMS
+        if p.is_numeric
+    }

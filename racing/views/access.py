@@ -1,0 +1,61 @@
+"""Ownership: every racing view reaches a racer's rows through these helpers.
+
+Each returns the object or raises (404 when it is not the user's, so other
+users cannot tell it exists); none returns a response for the caller to test.
+"""
+
+from django.http import Http404
+
+from apex.http import AuthenticatedHttpRequest
+from racing.models import BaselineVersion, RaceDay, TrackLog, Vehicle
+from racing.services import RaceDayClosed
+
+
+def get_own_vehicle(request: AuthenticatedHttpRequest, pk: int) -> Vehicle:
+    """The vehicle if one of the logged-in user's racers has it, else 404."""
+    try:
+        return Vehicle.objects.owned_by(request.user).select_related("racer").get(pk=pk)
+    except Vehicle.DoesNotExist:
+        raise Http404("No such vehicle.") from None
+
+
+def get_own_baseline_version(
+    request: AuthenticatedHttpRequest, vehicle_pk: int, number: int
+) -> BaselineVersion:
+    vehicle = get_own_vehicle(request, vehicle_pk)
+    try:
+        return vehicle.baseline_versions.select_related("vehicle").get(number=number)
+    except BaselineVersion.DoesNotExist:
+        raise Http404("No such baseline version.") from None
+
+
+def get_own_race_day(request: AuthenticatedHttpRequest, pk: int) -> RaceDay:
+    try:
+        return (
+            RaceDay.objects.owned_by(request.user).select_related("vehicle", "racer", "based_on").get(pk=pk)
+        )
+    except RaceDay.DoesNotExist:
+        raise Http404("No such race day.") from None
+
+
+def get_own_open_race_day(request: AuthenticatedHttpRequest, pk: int) -> RaceDay:
+    """The user's race day while it is open; ``RaceDayClosed`` once it is a record."""
+    race_day = get_own_race_day(request, pk)
+    if not race_day.is_open:
+        raise RaceDayClosed
+    return race_day
+
+
+def get_own_track_log(request: AuthenticatedHttpRequest, pk: int) -> TrackLog:
+    try:
+        return TrackLog.objects.owned_by(request.user).select_related("vehicle").get(pk=pk)
+    except TrackLog.DoesNotExist:
+        raise Http404("No such track-log entry.") from None
+
+
+def int_or_none(raw) -> int | None:
+    """A whole number from a query or form parameter, or None."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,89 @@
+"""The garage: the active racer's vehicles, and the account's data as legacy CSV."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apex.http import AuthenticatedHttpRequest
+from apex.shortcuts import render_page
+from racing.forms import VehicleForm
+from racing.legacy_csv import export_zip
+from racing.models import RaceDay, Vehicle
+from racing.setup_params import display_groups
+from racing.views.access import get_own_vehicle
+
+
+@require_GET
+@login_required
+def vehicle_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    vehicles = Vehicle.objects.for_racer(request.racer).with_garage_summary()
+    open_days = RaceDay.objects.for_racer(request.racer).open().select_related("vehicle")
+    return render(request, "racing/vehicle_list.html", {"vehicles": vehicles, "open_days": open_days})
+
+
+def _save_vehicle(form: VehicleForm) -> Vehicle | None:
+    """The saved vehicle, or None with the form's error when a twin landed meanwhile."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:  # the same vehicle saved in another tab since the form checked
+        form.add_error(None, "You already have this vehicle. Give it a different nickname.")
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def vehicle_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = VehicleForm(request.POST or None, racer=request.racer)
+    if request.method == "POST" and form.is_valid() and (vehicle := _save_vehicle(form)):
+        messages.success(request, f"Added {vehicle} to {request.racer.name}'s garage.")
+        return redirect(vehicle)
+    return render(request, "racing/vehicle_form.html", {"form": form, "creating": True})
+
+
+@require_GET
+@login_required
+def vehicle_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    vehicle = get_own_vehicle(request, pk)
+    baseline = vehicle.current_baseline()
+    context = {
+        "vehicle": vehicle,
+        "baseline": baseline,
+        "groups": display_groups(baseline),
+        "race_days": vehicle.race_days.all()[:10],
+    }
+    return render(request, "racing/vehicle_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def vehicle_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    vehicle = get_own_vehicle(request, pk)
+    form = VehicleForm(request.POST or None, instance=vehicle, racer=vehicle.racer)
+    if request.method == "POST" and form.is_valid() and _save_vehicle(form):
+        messages.success(request, f"Saved {vehicle}.")
+        return redirect(vehicle)
+    return render(request, "racing/vehicle_form.html", {"form": form, "vehicle": vehicle})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def vehicle_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    vehicle = get_own_vehicle(request, pk)
+    if request.method == "POST":
+        vehicle.delete()
+        messages.success(request, f"Deleted {vehicle} with its baselines and race days.")
+        return redirect("vehicle_list")
+    return render_page(request, "racing/vehicle_confirm_delete.html", {"vehicle": vehicle}, partial="dialog")
+
+
+@require_GET
+@login_required
+def legacy_csv_download(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """All of the user's racers, baselines, library setups and track logs as legacy CSV files."""
+    response = HttpResponse(export_zip(request.user), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="apex-legacy-csv.zip"'
+    return response

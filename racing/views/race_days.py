@@ -1,0 +1,236 @@
+"""Race days: start from the baseline, record changes and rounds, close into the track log, promote."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from apex.http import AuthenticatedHttpRequest
+from apex.pagination import counted_page
+from apex.shortcuts import render_page
+from racing import services
+from racing.forms import (
+    RaceDayChangeForm,
+    RaceDayChangeStatusForm,
+    RaceDayCloseForm,
+    RaceDayRoundForm,
+    RaceDayStartForm,
+)
+from racing.models import RaceDay
+from racing.setup_params import BY_FIELD, diff, display_groups, values_of
+from racing.views.access import get_own_open_race_day, get_own_race_day, int_or_none
+
+
+def closed_race_day_redirects(view):
+    """A closed race day is a record: whatever the view meant to write, the answer is its page.
+
+    The one place ``RaceDayClosed`` becomes an answer, whether the view found
+    the day closed (``get_own_open_race_day``) or a service did under its lock
+    (closed in another tab meanwhile): the reason as a message on the race
+    day's page. An htmx request is sent there with HX-Redirect, so the page
+    and its message replace the screen instead of landing inside a fragment.
+    """
+
+    @wraps(view)
+    def wrapped(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except services.RaceDayClosed as closed:
+            messages.error(request, str(closed))
+            url = reverse("raceday_detail", args=[kwargs["pk"]])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+    return wrapped
+
+
+def _raceday_context(race_day: RaceDay, **extra) -> dict:
+    changes = list(race_day.changes.all())
+    for change in changes:
+        change.status_form = RaceDayChangeStatusForm(
+            initial={"status": change.status}, auto_id=f"change-{change.pk}-%s"
+        )
+    return {
+        "race_day": race_day,
+        "groups": display_groups(race_day),
+        "changes": changes,
+        "rounds": race_day.rounds.all(),
+        **extra,
+    }
+
+
+def _change_initial(race_day: RaceDay, parameter: str) -> dict:
+    param = BY_FIELD.get(parameter)
+    if param is None:
+        return {}
+    return {"parameter": param.field, "old_value": param.format(getattr(race_day, param.field))}
+
+
+@require_GET
+@login_required
+def raceday_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = counted_page(request, RaceDay.objects.for_racer(request.racer).select_related("vehicle"))
+    return render_page(request, "racing/raceday_list.html", {"page": page}, partial="race_days")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def raceday_start(request: AuthenticatedHttpRequest) -> HttpResponse:
+    initial = {}
+    if vehicle_pk := int_or_none(request.GET.get("vehicle")):
+        initial["vehicle"] = vehicle_pk
+    form = RaceDayStartForm(request.POST or None, racer=request.racer, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            race_day = services.race_day_start(racer=request.racer, **form.cleaned_data)
+        except IntegrityError:  # started in another tab since the form checked
+            form.add_error("vehicle", "This vehicle already has an open race day.")
+        else:
+            baseline = race_day.based_on
+            messages.success(
+                request,
+                f"Race day started. Setup copied from baseline version {baseline.number}."
+                if baseline
+                else "Race day started. The vehicle has no baseline yet, so the setup starts blank.",
+            )
+            return redirect(race_day)
+    return render(request, "racing/raceday_start.html", {"form": form})
+
+
+@require_GET
+@login_required
+def raceday_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    race_day = get_own_race_day(request, pk)
+    # "Fill in the old value" submits the change form here by GET (works without JS).
+    parameter = request.GET.get("parameter", "")
+    initial = {
+        name: request.GET[name]
+        for name in ("new_value", "reason", "symptom", "status")
+        if name in request.GET
+    }
+    initial |= _change_initial(race_day, parameter)
+    change_form = RaceDayChangeForm(race_day=race_day, initial=initial)
+    context = _raceday_context(race_day, change_form=change_form, round_form=RaceDayRoundForm())
+    return render(request, "racing/raceday_detail.html", context)
+
+
+@require_GET
+@login_required
+def raceday_change_old_value(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The old-value field, prefilled from the day's setup when a parameter is chosen (htmx)."""
+    race_day = get_own_race_day(request, pk)
+    parameter = request.GET.get("parameter", "")
+    form = RaceDayChangeForm(race_day=race_day, initial=_change_initial(race_day, parameter))
+    if not request.htmx:
+        return redirect(f"{race_day.get_absolute_url()}?parameter={parameter}#add-change")
+    return render(request, "racing/raceday_detail.html#old_value", {"change_form": form})
+
+
+@require_POST
+@login_required
+@closed_race_day_redirects
+def raceday_change_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    race_day = get_own_open_race_day(request, pk)
+    form = RaceDayChangeForm(request.POST, race_day=race_day)
+    if form.is_valid():
+        services.race_day_change_add(race_day=race_day, **form.cleaned_data)
+        if not request.htmx:
+            messages.success(request, "Change recorded.")
+            return redirect(race_day)
+        form = RaceDayChangeForm(race_day=race_day)
+    elif not request.htmx:
+        context = _raceday_context(race_day, change_form=form, round_form=RaceDayRoundForm())
+        return render(request, "racing/raceday_detail.html", context, status=422)
+    # htmx swaps only 2xx answers, so an invalid form comes back as 200 with its errors.
+    context = _raceday_context(race_day, change_form=form)
+    return render_page(request, "racing/raceday_detail.html", context, partial="workspace")
+
+
+@require_POST
+@login_required
+@closed_race_day_redirects
+def raceday_change_status(request: AuthenticatedHttpRequest, pk: int, change_pk: int) -> HttpResponse:
+    race_day = get_own_open_race_day(request, pk)
+    change = get_object_or_404(race_day.changes, pk=change_pk)
+    form = RaceDayChangeStatusForm(request.POST)
+    if form.is_valid():
+        services.race_day_change_set_status(change=change, status=form.cleaned_data["status"])
+    if not request.htmx:
+        if form.is_valid():
+            messages.success(request, f"{change.param.label}: marked {change.get_status_display().lower()}.")
+        else:
+            messages.error(request, f"{change.param.label}: choose one of planned, tried, kept or reverted.")
+        return redirect(race_day)
+    context = _raceday_context(race_day, change_form=RaceDayChangeForm(race_day=race_day))
+    return render_page(request, "racing/raceday_detail.html", context, partial="workspace")
+
+
+@require_POST
+@login_required
+@closed_race_day_redirects
+def raceday_round_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    race_day = get_own_open_race_day(request, pk)
+    form = RaceDayRoundForm(request.POST)
+    if form.is_valid():
+        services.race_day_round_add(race_day=race_day, **form.cleaned_data)
+        if not request.htmx:
+            messages.success(request, "Round recorded.")
+            return redirect(race_day)
+        form = RaceDayRoundForm()
+    elif not request.htmx:
+        context = _raceday_context(
+            race_day, change_form=RaceDayChangeForm(race_day=race_day), round_form=form
+        )
+        return render(request, "racing/raceday_detail.html", context, status=422)
+    context = {"race_day": race_day, "rounds": race_day.rounds.all(), "round_form": form}
+    return render_page(request, "racing/raceday_detail.html", context, partial="rounds")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@closed_race_day_redirects
+def raceday_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    race_day = get_own_open_race_day(request, pk)
+    form = RaceDayCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.race_day_close(race_day=race_day, note=form.cleaned_data["note"])
+        messages.success(
+            request, "Race day closed and summarised in your track log. Keep the day's setup as the baseline?"
+        )
+        return redirect("raceday_promote", pk=race_day.pk)
+    return render(request, "racing/raceday_close.html", {"race_day": race_day, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def raceday_promote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    race_day = get_own_race_day(request, pk)
+    vehicle = race_day.vehicle
+    current = vehicle.current_baseline()
+    if request.method == "POST":
+        try:
+            version = services.race_day_promote(
+                race_day=race_day, based_on=int_or_none(request.POST.get("based_on"))
+            )
+        except services.StaleBaseline:
+            messages.error(
+                request,
+                "The baseline changed while you were looking. Check the differences below and promote again.",
+            )
+            return redirect("raceday_promote", pk=race_day.pk)
+        messages.success(
+            request, f"The race day's setup is now baseline version {version.number} of {vehicle}."
+        )
+        return redirect(version.get_changes_url())
+    context = {
+        "race_day": race_day,
+        "vehicle": vehicle,
+        "current": current,
+        "changes": diff(values_of(current), values_of(race_day)),
+    }
+    return render(request, "racing/raceday_promote.html", context)

@@ -1,0 +1,61 @@
+"""The active racer's track log: a timeline, filterable by track and vehicle."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apex.http import AuthenticatedHttpRequest
+from apex.pagination import counted_page
+from apex.shortcuts import render_page
+from racing.forms import TrackLogFilterForm, TrackLogForm
+from racing.models import TrackLog
+from racing.views.access import get_own_track_log
+
+
+@require_GET
+@login_required
+def tracklog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    logs = TrackLog.objects.for_racer(request.racer)
+    filters = TrackLogFilterForm(request.GET, racer=request.racer, tracks=logs.tracks())
+    filtered = filters.is_valid() and any(filters.cleaned_data.values())
+    if filtered:
+        logs = logs.filtered(track=filters.cleaned_data["track"], vehicle=filters.cleaned_data["vehicle"])
+    page = counted_page(request, logs.select_related("vehicle", "race_day"))
+    context = {"page": page, "filters": filters, "filtered": filtered}
+    return render_page(request, "racing/tracklog_list.html", context, partial="timeline")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tracklog_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = TrackLogForm(request.POST or None, racer=request.racer)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Added to your track log.")
+        return redirect("tracklog_list")
+    return render(request, "racing/tracklog_form.html", {"form": form, "creating": True})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tracklog_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    log = get_own_track_log(request, pk)
+    form = TrackLogForm(request.POST or None, instance=log, racer=log.racer)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved the track-log entry.")
+        return redirect("tracklog_list")
+    return render(request, "racing/tracklog_form.html", {"form": form, "log": log})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tracklog_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    log = get_own_track_log(request, pk)
+    if request.method == "POST":
+        log.delete()
+        messages.success(request, "Deleted the track-log entry.")
+        return redirect("tracklog_list")
+    return render_page(request, "racing/tracklog_confirm_delete.html", {"log": log}, partial="dialog")

@@ -1,0 +1,75 @@
+"""The pages render the forms in sims/forms.py: their widgets, attributes and labels."""
+
+import pytest
+from django.urls import reverse
+
+from sims.forms import ClaimSearchForm, DirectorySearchForm, SimProfileAddForm, VisibilityForm
+from sims.models import SimProfile
+from sims.tests.factories import make_profile, make_simulator
+
+pytestmark = pytest.mark.django_db
+
+
+def test_directory_renders_its_search_form_with_the_forms_widgets(client):
+    make_simulator("acc", "ACC")
+    body = client.get(reverse("sim_profile_browse")).content.decode()
+    form = DirectorySearchForm()
+    assert str(form["q"]) in body and str(form["sim"]) in body
+    assert 'type="search"' in body and 'placeholder="Name, ID or username"' in body
+    assert '<label for="id_q">' in body and '<label for="id_sim">' in body
+
+
+def test_search_box_keeps_what_was_typed_and_the_chosen_simulator(client):
+    make_simulator("acc", "ACC")
+    body = client.get(reverse("sim_profile_search"), {"q": "ro", "sim": "acc"}).content.decode()
+    assert 'value="ro"' in body and '<option value="acc" selected>ACC</option>' in body
+
+
+def test_a_simulators_page_starts_its_search_from_that_simulator(client):
+    make_simulator("iracing", "iRacing")
+    make_simulator("acc", "ACC")
+    body = client.get(reverse("simulator_profiles", args=["acc"])).content.decode()
+    assert '<option value="acc" selected>ACC</option>' in body
+    assert '<option value="iracing" selected>' not in body
+
+
+def test_inactive_simulators_are_not_offered(client):
+    make_simulator("acc", "ACC")
+    make_simulator("old", "Old Sim", is_active=False)
+    body = client.get(reverse("sim_profile_browse")).content.decode()
+    assert "ACC" in body and "Old Sim" not in body
+
+
+def test_a_bad_simulator_drops_that_filter_and_keeps_the_words(client):
+    make_profile(make_simulator("acc", "ACC"), name="Rossi Acc")
+    make_profile(make_simulator("iracing"), name="Rossi Ir")
+    response = client.get(reverse("sim_profile_search"), {"q": "rossi", "sim": "no-such-sim"})
+    assert sorted(p.profile_name for p in response.context["profiles"]) == ["Rossi Acc", "Rossi Ir"]
+
+
+def test_claim_search_renders_its_form(owner_client):
+    body = owner_client.get(reverse("my_sim_profile_search"), {"q": "dee"}).content.decode()
+    assert str(ClaimSearchForm({"q": "dee"})["q"]) in body
+    assert 'hx-trigger="input changed delay:300ms from:#id_q, submit"' in body
+
+
+def test_add_page_renders_its_form_with_help_and_attributes(owner_client):
+    make_simulator()
+    body = owner_client.get(reverse("sim_profile_add")).content.decode()
+    form = SimProfileAddForm()
+    for name in ("simulator", "profile_identifier", "profile_name"):
+        assert str(form[name]) in body
+    assert 'autocapitalize="none"' in body and "your iRacing customer ID" in body
+
+
+def test_visibility_buttons_post_the_state_they_switch_to(owner_client, user):
+    profile = make_profile(linked_user=user)
+    body = owner_client.get(reverse("my_sim_profiles")).content.decode()
+    assert str(VisibilityForm.toggle(profile)["is_public"]) in body
+    assert '<input type="hidden" name="is_public" value="False">' in body
+    owner_client.post(reverse("sim_profile_visibility", args=[profile.pk]), {"is_public": "False"})
+    assert SimProfile.objects.get(pk=profile.pk).is_public is False
+    body = owner_client.get(profile.get_absolute_url()).content.decode()
+    assert '<input type="hidden" name="is_public" value="True">' in body
+    owner_client.post(reverse("sim_profile_visibility", args=[profile.pk]), {"is_public": "True"})
+    assert SimProfile.objects.get(pk=profile.pk).is_public is True
