@@ -36,7 +36,7 @@ def test_two_library_setups_can_be_compared_by_anyone(client, db):
     a, b = make_library_setup(), make_library_setup(dr=4000)
     # The page loads its two setups one by one from the same line: two, never
     # N, so not an N+1 (which django-zeal counts from the second repeat).
-    with zeal_ignore([{"model": "racing.LibrarySetup", "field": "get()"}]):
+    with zeal_ignore([{"model": "library.LibrarySetup", "field": "get()"}]):
         response = client.get(reverse("compare"), {"a": f"library:{a.pk}", "b": f"library:{b.pk}"})
     assert response.status_code == 200 and "1 parameter differs" in response.content.decode()
 
