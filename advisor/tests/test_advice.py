@@ -72,7 +72,7 @@ def test_every_symptom_has_rules_and_every_reason_is_one_short_sentence():
         assert reason.endswith(".") and reason.count(". ") == 0 and len(reason) <= 160, reason
 
 
-def test_issue_symptoms_are_offered():
+def test_the_core_handling_symptoms_are_offered():
     assert {
         "entry_understeer", "mid_understeer", "exit_understeer", "entry_oversteer", "mid_oversteer",
         "exit_oversteer", "traction_roll", "unsettled_on_bumps",
