@@ -12,6 +12,7 @@ class OnPostgresOnly(Operation):
     """
 
     reversible = True
+    vendor = "postgresql"
 
     def __init__(self, operation: Operation):
         self.operation = operation
@@ -23,15 +24,15 @@ class OnPostgresOnly(Operation):
         pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == self.vendor:
             self.operation.database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == self.vendor:
             self.operation.database_backwards(app_label, schema_editor, from_state, to_state)
 
     def describe(self):
-        return f"{self.operation.describe()} (PostgreSQL only)"
+        return f"{self.operation.describe()} ({self.vendor} only)"
 
 
 class RenameConstraints(Operation):
@@ -106,3 +107,9 @@ class RenameConstraints(Operation):
 
     def describe(self):
         return f"Rename {len(self.renames)} constraints of {self.table}"
+
+
+class OnSqliteOnly(OnPostgresOnly):
+    """Run ``operation`` on SQLite only (FTS5 tables and their triggers), outside the model state."""
+
+    vendor = "sqlite"

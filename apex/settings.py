@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "library",
     "sims",
     "ops",
+    "advisor",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("racing.urls")),
     path("library/", include("library.urls")),
     path("", include("sims.urls")),
+    path("", include("advisor.urls")),
 ]
 
 handler403 = "apex.views.permission_denied"

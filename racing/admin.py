@@ -51,7 +51,7 @@ class BaselineVersionAdmin(admin.ModelAdmin):
 
 class RaceDayChangeInline(admin.TabularInline):
     model = RaceDayChange
-    fields = ["parameter", "old_value", "new_value", "reason", "status"]
+    fields = ["parameter", "old_value", "new_value", "reason", "symptom", "status"]
     extra = 0
 
 

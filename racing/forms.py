@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from racing.models import RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
 from racing.setup_params import BY_FIELD, FIELD_NAMES, PARAMS, grouped
+from racing.symptoms import Symptom
 
 
 class SetupFieldsMixin:
@@ -100,8 +101,8 @@ class RaceDayStartForm(forms.ModelForm):
 class RaceDayChangeForm(forms.ModelForm):
     class Meta:
         model = RaceDayChange
-        fields = ["parameter", "old_value", "new_value", "reason", "status"]
-        labels = {"old_value": "Old value", "new_value": "New value", "reason": "Why"}
+        fields = ["parameter", "old_value", "new_value", "reason", "symptom", "status"]
+        labels = {"old_value": "Old value", "new_value": "New value", "reason": "Why", "symptom": "To fix"}
 
     def __init__(self, *args, race_day: RaceDay, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,6 +112,9 @@ class RaceDayChangeForm(forms.ModelForm):
             for _key, label, params in grouped()
         ]
         self.fields["old_value"].help_text = "Filled in from the day's current setup."
+        symptom = self.fields["symptom"]
+        symptom.choices = [("", "Nothing in particular"), *Symptom.choices]
+        symptom.help_text = "What the change is meant to fix: the advisor learns what you keep."
         # Choosing a parameter fills in its current value (htmx; without JS
         # the "Fill in the old value" button does the same by GET).
         self.fields["parameter"].widget.attrs.update(

@@ -5,6 +5,7 @@ from django.urls import reverse
 from profiles.models import RacerProfile
 from racing.setup_params import BY_FIELD, PARAMS
 from racing.setup_values import SetupValues
+from racing.symptoms import Symptom
 
 
 class VehicleQuerySet(models.QuerySet):
@@ -232,6 +233,9 @@ class RaceDayChange(models.Model):
     old_value = models.CharField(max_length=60, blank=True)
     new_value = models.CharField(max_length=60, blank=True)
     reason = models.CharField(max_length=300, blank=True)
+    # What the change was meant to fix: the advisor learns which changes
+    # this racer keeps for each symptom.
+    symptom = models.CharField(max_length=40, choices=Symptom.choices, blank=True, default="")
     status = models.CharField(max_length=10, choices=Status, default=Status.PLANNED)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

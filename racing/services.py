@@ -139,6 +139,7 @@ def race_day_change_add(
     new_value: str,
     reason: str = "",
     status: str = RaceDayChange.Status.PLANNED,
+    symptom: str = "",
 ) -> RaceDayChange:
     with transaction.atomic():
         locked = _lock_open(race_day)
@@ -149,6 +150,7 @@ def race_day_change_add(
             new_value=new_value,
             reason=reason,
             status=status,
+            symptom=symptom,
         )
         _apply_change(locked, change)
         _copy_setup(locked, race_day)

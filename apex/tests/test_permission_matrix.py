@@ -35,6 +35,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from advisor.tests.factories import make_theory_document
 from apex.tests.world import World, build_world, owner_rows
 from racing.tests.factories import SETUP
 
@@ -133,6 +134,14 @@ MATRIX = [
     Row("compare",                  "none",         "login 200 404 404", None,                 "POST",
         query="owned", variant="an owned baseline"),
     Row("legacy_csv_download",      "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
+    # setup theory: public to read, staff add documents (an empty form comes back with its errors)
+    Row("theory_list",              "none",         PUBLIC,             None,                  "POST", query="q=roll"),
+    Row("theory_detail",            "theory",       PUBLIC,             None,                  "POST"),
+    Row("theory_upload",            "none",         "login 403 403 200", "login 403 403 422",  "PUT"),
+    # the advisor: on the owner's race day ("Try it" plans a change) and baseline
+    Row("raceday_advice",           "race_day",     OWNED_PAGE,         None,                  "POST", query="symptom=traction_roll"),
+    Row("raceday_advice_try",       "race_day",     None,               OWNED_ACTION,          "GET", data="try_it"),
+    Row("baseline_advice",          "vehicle",      OWNED_PAGE,         None,                  "POST", query="symptom=exit_oversteer"),
     # sim profiles: the public directory
     Row("sim_profile_browse",       "none",         PUBLIC,             None,                  "POST"),
     Row("sim_profile_search",       "none",         PUBLIC,             None,                  "POST", query="q=owner"),
@@ -158,6 +167,8 @@ MATRIX = [
 
 
 def url_kwargs(w: World, key: str) -> dict:
+    if key == "theory":
+        return {"pk": make_theory_document().pk}
     return {
         "none": {},
         "racer": {"pk": w.racer.pk},
@@ -206,6 +217,7 @@ def post_data(w: World, key: str) -> dict:
         },
         "visibility": {},
         "close": {"note": ""},
+        "try_it": {"parameter": "df", "new_value": "6000", "symptom": "entry_understeer"},
     }[key]
 
 

@@ -108,7 +108,11 @@ def raceday_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     race_day = get_own_race_day(request, pk)
     # "Fill in the old value" submits the change form here by GET (works without JS).
     parameter = request.GET.get("parameter", "")
-    initial = {name: request.GET[name] for name in ("new_value", "reason", "status") if name in request.GET}
+    initial = {
+        name: request.GET[name]
+        for name in ("new_value", "reason", "symptom", "status")
+        if name in request.GET
+    }
     initial |= _change_initial(race_day, parameter)
     change_form = RaceDayChangeForm(race_day=race_day, initial=initial)
     context = _raceday_context(race_day, change_form=change_form, round_form=RaceDayRoundForm())
