@@ -227,6 +227,6 @@ def raceday_promote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "race_day": race_day,
         "vehicle": vehicle,
         "current": current,
-        "changes": diff(values_of(current), values_of(race_day)),
+        "changes": diff(values_of(current), values_of(race_day)) if current else [],
     }
     return render(request, "racing/raceday_promote.html", context)
