@@ -1,5 +1,7 @@
 """The community setup library: setups anyone can browse, their authors (or staff) edit."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import connections, models
 from django.db.models import Func, Q
@@ -7,6 +9,11 @@ from django.db.models.lookups import IContains
 from django.urls import reverse
 
 from racing.setup_values import SetupValues
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from profiles.models import User
 
 LIBRARY_SEARCH_MAX_WORDS = 8
 LIBRARY_SEARCH_MIN_CONTAINS = 3  # shorter words match the start of a field
@@ -108,5 +115,5 @@ class LibrarySetup(SetupValues):
     def get_absolute_url(self) -> str:
         return reverse("library_detail", args=[self.pk])
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: "User | AnonymousUser") -> bool:
         return user.is_authenticated and (user.is_staff or self.added_by_id == user.pk)

@@ -11,6 +11,7 @@ Reads are QuerySet methods: ``RacerProfile.objects.owned_by(user)
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 
@@ -21,7 +22,7 @@ def _lock_owner(owner: User) -> None:
     User.objects.select_for_update().filter(pk=owner.pk).first()
 
 
-def racer_create(*, owner: User, name: str, sponsors: Iterable[str] = (), **fields) -> RacerProfile:
+def racer_create(*, owner: User, name: str, sponsors: Iterable[str] = (), **fields: Any) -> RacerProfile:
     """Create a racer (with its sponsors); the owner's first racer becomes the default."""
     with transaction.atomic():
         _lock_owner(owner)
@@ -113,7 +114,7 @@ def get_or_create_default_profile(owner: User) -> RacerProfile:
     return racer_get_or_create_default(owner=owner)
 
 
-def create_profile(owner: User, name: str, **fields) -> RacerProfile:
+def create_profile(owner: User, name: str, **fields: Any) -> RacerProfile:
     return racer_create(owner=owner, name=name, **fields)
 
 

@@ -20,9 +20,10 @@ from racing.legacy_csv.format import (
 )
 from racing.models import BaselineVersion, TrackLog, Vehicle
 from racing.setup_params import PARAMS
+from racing.setup_values import SetupValues
 
 
-def _params_cells(obj) -> list[str]:
+def _params_cells(obj: SetupValues) -> list[str]:
     return [p.format(getattr(obj, p.field)) for p in PARAMS]
 
 

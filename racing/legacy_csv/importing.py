@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Q
@@ -45,6 +46,9 @@ SPONSOR_NAME = SponsorFormSet.form.base_fields["name"]
 VEHICLE_FIELDS = VehicleForm.base_fields
 LIBRARY_FIELDS = LibrarySetupForm.base_fields
 TRACK_LOG_FIELDS = TrackLogForm.base_fields
+
+# Rows identified by their import_key (see _import_keyed).
+Keyed = TypeVar("Keyed", LibrarySetup, TrackLog)
 
 
 @dataclass
@@ -351,7 +355,14 @@ def _import_track_logs(rows: Iterable[Row], owner: User, result: FileResult) -> 
     )
 
 
-def _import_keyed(rows: Iterable[Row], result: FileResult, *, build, scope: Q, model) -> None:
+def _import_keyed(
+    rows: Iterable[Row],
+    result: FileResult,
+    *,
+    build: Callable[[dict[str, str]], Keyed],
+    scope: Q,
+    model: type[Keyed],
+) -> None:
     """Rows identified by ``import_key``, written a batch at a time.
 
     Keys already in the account (or earlier in the file) are "already
@@ -360,7 +371,7 @@ def _import_keyed(rows: Iterable[Row], result: FileResult, *, build, scope: Q, m
     """
     seen: set[tuple[int, str]] = set()
     for batch in _batches(rows, BATCH_SIZE):
-        built = []
+        built: list[Keyed] = []
         for row in batch:
             try:
                 obj = build(row.data)
@@ -371,7 +382,7 @@ def _import_keyed(rows: Iterable[Row], result: FileResult, *, build, scope: Q, m
         owner_field = "added_by_id" if model is LibrarySetup else "racer_id"
         keys = {obj.import_key for obj in built}
         present = set(model.objects.filter(scope, import_key__in=keys).values_list(owner_field, "import_key"))
-        new = []
+        new: list[Keyed] = []
         for obj in built:
             identity = (getattr(obj, owner_field), obj.import_key)
             if identity in seen or identity in present:
