@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import connections, models
+from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import Col, Combinable, Expression
-from django.db.models.lookups import IContains
 from django.urls import reverse
 from django.utils import timezone
+
+from apex.search import search_words
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -48,8 +49,6 @@ SEARCH_FIELDS = (
     "linked_user__first_name",
     "linked_user__last_name",
 )
-SEARCH_MAX_WORDS = 8
-SEARCH_MIN_CONTAINS = 3  # shorter words match the start of a field
 
 
 class ProfileAlreadyLinked(Exception):
@@ -132,30 +131,14 @@ class SimProfileQuerySet(models.QuerySet):
     def search(self, q: str) -> "SimProfileQuerySet":
         """Every word of ``q`` must match the name, the identifier or the linked user's names.
 
-        Words of three characters or more match anywhere in a field; shorter
-        ones match the start of a field (a trigram index cannot help with one
-        or two letters, and "contains a" would match almost everyone).
-
-        On PostgreSQL the match runs on ``search_text``, a column that
-        triggers keep equal to those five fields, one per line, with a
-        trigram index on ``UPPER(search_text)`` (migration 0007): one indexed
-        condition instead of an OR across a join that no index can answer.
-        SQLite has no such column and runs the same match as a join.
+        Matched as ``apex.search`` describes. On PostgreSQL the match runs on
+        ``search_text``, a column that triggers keep equal to those five
+        fields, one per line, with a trigram index on
+        ``UPPER(search_text)`` (migration 0007): one indexed condition
+        instead of an OR across a join that no index can answer. SQLite has
+        no such column and runs the same match as a join.
         """
-        terms = q.split()[:SEARCH_MAX_WORDS]
-        if connections[self.db].vendor == "postgresql":
-            for term in terms:
-                self = self.filter(self._search_text_matches(term))
-            return self
-        for term in terms:
-            lookup = "icontains" if len(term) >= SEARCH_MIN_CONTAINS else "istartswith"
-            self = self.filter(Q(*[(f"{field}__{lookup}", term) for field in SEARCH_FIELDS], _connector=Q.OR))
-        return self
-
-    def _search_text_matches(self, term: str) -> IContains:
-        # A field starts with the word when the word follows a line break.
-        word = term if len(term) >= SEARCH_MIN_CONTAINS else f"\n{term}"
-        return IContains(SearchText(), word)
+        return search_words(self, q, fields=SEARCH_FIELDS, lines=SearchText)
 
     def for_listing(self) -> "SimProfileQuerySet":
         return self.select_related("simulator", "linked_user")
