@@ -14,7 +14,7 @@ from library.forms import LibrarySetupForm
 from library.models import LibrarySetup
 from profiles.forms import RacerForm, SponsorFormSet
 from profiles.models import RacerProfile, Sponsor, User
-from profiles.services import get_or_create_default_profile
+from profiles.services import get_or_create_default_profile, owner_lock
 from racing.forms import TrackLogForm, VehicleForm
 from racing.legacy_csv.format import (
     BASELINES,
@@ -95,16 +95,12 @@ def import_folder(folder: Path, owner: User, *, dry_run: bool = False) -> Import
         for name, importer in importers:
             file_result = FileResult(name)
             with transaction.atomic():
-                _lock_owner(owner)
+                owner_lock(owner=owner)
                 importer(_counted(read_rows(folder / name, FILES[name]), file_result), owner, file_result)
             result.files.append(file_result)
         if dry_run:
             transaction.set_rollback(True)
     return result
-
-
-def _lock_owner(owner: User) -> None:
-    User.objects.select_for_update().filter(pk=owner.pk).first()
 
 
 def _counted(rows: Iterable[Row | RejectedRow], result: FileResult) -> Iterator[Row]:
