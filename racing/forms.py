@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from profiles.models import RacerProfile
 from racing.models import RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
-from racing.setup_params import BY_FIELD, FIELD_NAMES, PARAMS, grouped
+from racing.setup_params import BY_FIELD, PARAMS, Value, grouped
 
 
 class SetupFieldsMixin(forms.BaseForm):
@@ -19,12 +19,8 @@ class SetupFieldsMixin(forms.BaseForm):
     def setup_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(label, [self[p.field] for p in params]) for _key, label, params in grouped()]
 
-    def setup_values(self) -> dict[str, Any]:
-        values = {name: self.cleaned_data.get(name) for name in FIELD_NAMES}
-        for name, param in BY_FIELD.items():
-            if not param.is_numeric and values[name] is None:
-                values[name] = ""
-        return values
+    def setup_values(self) -> dict[str, Value]:
+        return {p.field: p.stored(self.cleaned_data.get(p.field)) for p in PARAMS}
 
 
 class VehicleForm(forms.ModelForm):

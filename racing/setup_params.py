@@ -136,6 +136,10 @@ class SetupParam:
         """A typed value from text ("" → not set); raises ``ValidationError``."""
         return self.form_field().clean("" if text is None else str(text).strip())
 
+    def stored(self, value: Value) -> Value:
+        """The value as the database keeps it: a text parameter not set is "", never NULL."""
+        return "" if value is None and not self.is_numeric else value
+
     def format(self, value: Value) -> str:
         """A value as a person reads it ("" when not set)."""
         if value is None or value == "":
