@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from tqdm import tqdm
 
+from racing.forms import VehicleForm
 from racing.setup_params import CSV_COLUMNS, PARAMS, SetupParam, Value
 
 RACERS, BASELINES, LIBRARY, TRACK_LOGS = (
@@ -172,6 +173,22 @@ def parse_param(param: SetupParam, text: str) -> Value:
         return param.parse(text)
     except ValidationError as error:
         raise Reject(_reason(param.code, text, error)) from None
+
+
+def required(column: str, text: str) -> str:
+    if not text:
+        raise Reject(f"{column}: This field is required.")
+    return text
+
+
+def split_car(value: str) -> tuple[str, str]:
+    """ "Brand Model" → (brand, model); the brand is the first word."""
+    brand, _, model = value.strip().partition(" ")
+    model = model.strip()
+    if not brand or not model:
+        raise Reject(f'vehicle {value!r} needs a brand and a model ("Brand Model")')
+    vehicle = VehicleForm.base_fields
+    return clean(vehicle["brand"], "vehicle brand", brand), clean(vehicle["model"], "vehicle model", model)
 
 
 def parse_params(data: dict[str, str]) -> dict[str, Value]:

@@ -15,7 +15,7 @@ from library.models import LibrarySetup
 from profiles.forms import RacerForm, SponsorFormSet
 from profiles.models import RacerProfile, Sponsor, User
 from profiles.services import get_or_create_default_profile, owner_lock
-from racing.forms import TrackLogForm, VehicleForm
+from racing.forms import TrackLogForm
 from racing.legacy_csv.format import (
     BASELINES,
     FILES,
@@ -33,6 +33,8 @@ from racing.legacy_csv.format import (
     parse_params,
     parse_timestamp,
     read_rows,
+    required,
+    split_car,
     values_key,
 )
 from racing.models import BaselineVersion, TrackLog, Vehicle
@@ -43,7 +45,6 @@ BASELINE_NOTE = "Imported from legacy CSV"
 # Cells are cleaned by the web forms' own fields (see format.clean).
 RACER_FIELDS = RacerForm.base_fields
 SPONSOR_NAME = SponsorFormSet.form.base_fields["name"]
-VEHICLE_FIELDS = VehicleForm.base_fields
 LIBRARY_FIELDS = LibrarySetupForm.base_fields
 TRACK_LOG_FIELDS = TrackLogForm.base_fields
 
@@ -246,7 +247,7 @@ def _import_baselines(rows: Iterable[Row], owner: User, result: FileResult) -> N
         d = row.data
         try:
             racer = _racer(racers, d["Racer"])
-            brand, model = split_car(_required("Car", d["Car"]))
+            brand, model = split_car(required("Car", d["Car"]))
             vehicle = vehicles.get((racer.pk, brand, model))
             if vehicle is None:
                 raise Reject(f"{racer.name} has no vehicle {d['Car']!r} in {RACERS}")
@@ -392,25 +393,8 @@ def _import_keyed(
         result.imported += len(new)
 
 
-def split_car(value: str) -> tuple[str, str]:
-    """ "Brand Model" → (brand, model); the brand is the first word."""
-    brand, _, model = value.strip().partition(" ")
-    model = model.strip()
-    if not brand or not model:
-        raise Reject(f'vehicle {value!r} needs a brand and a model ("Brand Model")')
-    return clean(VEHICLE_FIELDS["brand"], "vehicle brand", brand), clean(
-        VEHICLE_FIELDS["model"], "vehicle model", model
-    )
-
-
-def _required(column: str, text: str) -> str:
-    if not text:
-        raise Reject(f"{column}: This field is required.")
-    return text
-
-
 def _racer(racers: dict[str, RacerProfile], name: str) -> RacerProfile:
-    racer = racers.get(_required("Racer", name))
+    racer = racers.get(required("Racer", name))
     if racer is None:
         raise Reject(f"unknown racer {name!r}")
     return racer
