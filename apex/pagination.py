@@ -152,10 +152,6 @@ class KeysetPage:
     previous_query: str = ""
     num_pages = None
 
-    @property
-    def is_paginated(self) -> bool:
-        return self.has_next or self.has_previous
-
 
 class _KeysetRow(Protocol):
     pk: Any

@@ -9,7 +9,7 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "apex-demo-2026"  # noqa: S105 - the published demo login
 
 
-def load_demo(stdout: object = None) -> User:
+def load_demo() -> User:
     user, created = User.objects.get_or_create(
         username=DEMO_USERNAME,
         defaults={"email": "demo@apex.local", "first_name": "Demo", "last_name": "Racer"},

@@ -84,7 +84,6 @@ class RaceDayStartForm(forms.ModelForm):
 
     def __init__(self, *args: Any, racer: RacerProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.racer = racer
         cast(forms.ModelChoiceField, self.fields["vehicle"]).queryset = Vehicle.objects.for_racer(racer)
         self.fields["date"].initial = timezone.localdate()
 
@@ -105,7 +104,6 @@ class RaceDayChangeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, race_day: RaceDay, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.race_day = race_day
         cast(forms.ChoiceField, self.fields["parameter"]).choices = [("", "Choose a parameter")] + [
             (label, [(p.field, f"{p.label}{f' ({p.unit})' if p.unit else ''}") for p in params])
             for _key, label, params in grouped()

@@ -1,8 +1,9 @@
 """The 24 setup parameters, defined once.
 
-This table drives the model fields, the forms (grouped, with units and range
-errors), the admin, the legacy CSV import/export and the diffs. Blank means
-"not set" everywhere: NULL for numbers, "" for text.
+This table drives the forms (grouped, with units and range errors), the
+admin, the legacy CSV import/export and the diffs; the model fields are
+written out in ``racing.setup_values``, and a test checks that the two
+agree. Blank means "not set" everywhere: NULL for numbers, "" for text.
 """
 
 from dataclasses import dataclass
@@ -10,7 +11,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -59,25 +59,6 @@ class SetupParam:
         if self.min is None or self.max is None:
             raise ValueError(f"{self.code} has no range: it is a text parameter.")
         return self.min, self.max
-
-    def model_field(self) -> models.Field:
-        help_text = self.range_text()
-        if self.kind == TEXT:
-            return models.CharField(self.label, max_length=self.max_length, blank=True, default="")
-        validators = [MinValueValidator(self.min), MaxValueValidator(self.max)]
-        if self.kind == INT:
-            return models.IntegerField(
-                self.label, null=True, blank=True, validators=validators, help_text=help_text
-            )
-        return models.DecimalField(
-            self.label,
-            max_digits=6,
-            decimal_places=2,
-            null=True,
-            blank=True,
-            validators=validators,
-            help_text=help_text,
-        )
 
     def range_text(self) -> str:
         if self.kind == TEXT:

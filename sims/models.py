@@ -203,9 +203,6 @@ class SimProfile(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("sim_profile_detail", args=[self.simulator.slug, self.profile_identifier])
 
-    def can_user_link(self, user: "User | AnonymousUser | None") -> bool:
-        return bool(user is not None and user.is_authenticated and self.linked_user_id is None)
-
     def link_to_user(self, user: "User", verified: bool = False) -> None:
         """Claim the profile for ``user``; exactly once.
 
