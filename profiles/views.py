@@ -13,7 +13,7 @@ from apex.shortcuts import redirect_next, render_page, safe_next
 from profiles import services
 from profiles.forms import NewRacerForm, RacerForm, SponsorFormSet
 from profiles.models import RacerProfile
-from profiles.session import activate_racer
+from profiles.session import ACTIVE_RACER_KEY, activate_racer
 
 
 def _get_own_racer(request: AuthenticatedHttpRequest, pk: int) -> RacerProfile:
@@ -102,7 +102,7 @@ def racer_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Deleted racer {racer.name} and everything recorded for them.")
         if successor is not None:
             messages.info(request, f"{successor.name} is now your default racer.")
-        if request.session.get("active_racer_id") == racer.pk:
+        if request.session.get(ACTIVE_RACER_KEY) == racer.pk:
             activate_racer(request, services.racer_get_or_create_default(owner=request.user))
         return redirect("racer_list")
     return render_page(request, "profiles/racer_confirm_delete.html", {"racer": racer}, partial="dialog")
