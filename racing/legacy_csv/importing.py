@@ -135,7 +135,7 @@ def _racers_by_name(owner: User) -> dict[str, RacerProfile]:
 
 def _vehicles_by_car(owner: User) -> dict[tuple[int, str, str], Vehicle]:
     """(racer id, brand, model) → vehicle; a vehicle without nickname wins."""
-    vehicles = Vehicle.objects.filter(racer__owner=owner).order_by("-nickname", "-id")
+    vehicles = Vehicle.objects.owned_by(owner).order_by("-nickname", "-id")
     return {(v.racer_id, v.brand, v.model): v for v in vehicles}
 
 
@@ -239,7 +239,7 @@ def _import_baselines(rows: Iterable[Row], owner: User, result: FileResult) -> N
     racers = _racers_by_name(owner)
     vehicles = _vehicles_by_car(owner)
     current: dict[int, BaselineVersion] = {}
-    for version in BaselineVersion.objects.filter(vehicle__racer__owner=owner).order_by("vehicle", "number"):
+    for version in BaselineVersion.objects.owned_by(owner).order_by("vehicle", "number"):
         current[version.vehicle_id] = version
     seen: dict[int, tuple[int, tuple]] = {}
     new: list[tuple[Row, Vehicle, dict, tuple]] = []
