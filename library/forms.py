@@ -25,11 +25,12 @@ class LibrarySetupForm(SetupFieldsMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # ModelForm built the parameter fields from the model; use the shared
-        # definitions so widgets and messages match every other setup form.
+        # The parameters are not in Meta.fields: the shared definitions add
+        # them (the widgets and messages of every setup form) and save()
+        # copies them onto the setup.
         self.add_setup_fields()
-        for param in PARAMS:
-            if self.instance.pk:
+        if self.instance.pk:
+            for param in PARAMS:
                 self.initial.setdefault(param.field, getattr(self.instance, param.field))
 
     def place_fields(self) -> list[forms.BoundField]:
