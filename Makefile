@@ -39,9 +39,12 @@ test: $(STAMP)
 		echo "CI=true but TEST_DATABASE_URL is not set: the PostgreSQL run is required." >&2; exit 1; \
 	fi
 
+# ruff, then mypy with django-stubs (configured in pyproject.toml; it loads
+# apex.settings, so DEBUG must be on or SECRET_KEY set).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

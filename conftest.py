@@ -55,7 +55,8 @@ def pytest_collection_modifyitems(config, items):
     """
     if connection.vendor == "postgresql":
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         (drop if item.get_closest_marker("postgres") else keep).append(item)
     if drop:

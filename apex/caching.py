@@ -19,13 +19,17 @@ per-process cache, other processes may serve a page up to
 import hashlib
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
+
+from apex.http import View
 
 HEADER = "X-Apex-Cache"
 
@@ -75,12 +79,12 @@ def invalidate_on_change(
         _generation_key(namespace)  # fail at start-up on a typo, not on the first save
     shown = frozenset(fields) if fields is not None else None
 
-    def on_save(sender, update_fields=None, **kwargs) -> None:
+    def on_save(sender: type[Model], update_fields: Iterable[str] | None = None, **kwargs: Any) -> None:
         if shown is not None and update_fields is not None and not shown & set(update_fields):
             return
         invalidate(*spaces)
 
-    def on_delete(sender, **kwargs) -> None:
+    def on_delete(sender: type[Model], **kwargs: Any) -> None:
         invalidate(*spaces)
 
     label = model._meta.label
@@ -91,11 +95,12 @@ def invalidate_on_change(
 def cached_in_generation(namespace: str, name: str, compute: Callable[[], T], timeout: int) -> T:
     """``compute()``, cached until ``timeout`` or the namespace's next generation."""
     key = f"apex:{namespace}:{generation(namespace)}:{name}"
-    return cache.get_or_set(key, compute, timeout)
+    # The cache's signature allows None (a None default); compute() returns a T.
+    return cast(T, cache.get_or_set(key, compute, timeout))
 
 
-def _key(request, namespace: str) -> str:
-    htmx = getattr(request, "htmx", None)
+def _key(request: HttpRequest, namespace: str) -> str:
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
     variant = "page"
     if htmx:
         variant = "history" if htmx.history_restore_request else f"htmx:{htmx.target or ''}"
@@ -103,27 +108,27 @@ def _key(request, namespace: str) -> str:
     return f"apex:public-page:{namespace}:" + hashlib.sha256(raw).hexdigest()
 
 
-def cache_public_page(namespace: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def cache_public_page(namespace: str) -> Callable[[View], View]:
     """Serve the view's 200 answers from the cache to visitors without cookies."""
     _generation_key(namespace)
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             timeout = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
             if timeout <= 0 or request.method not in ("GET", "HEAD") or request.COOKIES:
                 return view(request, *args, **kwargs)
             key = _key(request, namespace)
-            response = cache.get(key)
-            if response is not None:
-                response[HEADER] = "hit"
-                return response
+            cached: HttpResponse | None = cache.get(key)
+            if cached is not None:
+                cached[HEADER] = "hit"
+                return cached
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.cookies and not response.streaming:
                 cache.set(key, response, timeout)
                 response[HEADER] = "miss"
             return response
 
-        return wrapped
+        return cast(View, wrapped)
 
     return decorator

@@ -13,12 +13,16 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import structlog
 from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject, empty
+
+from apex.http import HtmxHttpRequest
 
 logger = structlog.stdlib.get_logger("apex.request")
 
@@ -42,7 +46,8 @@ def _user_id(request: HttpRequest) -> int | None:
     log line.
     """
     user = getattr(request, "user", None)
-    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+    # SimpleLazyObject has no public way to ask whether it was evaluated.
+    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):  # type: ignore[attr-defined]
         return None
     return user.pk if user.is_authenticated else None
 
@@ -55,10 +60,10 @@ class RequestLogMiddleware:
     (a session and a user query) for requests that never needed one.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
         request.request_id = request_id_for(request)
         # Bound until the response is closed (forget_request_id), not just
         # while this runs: Django logs a 4xx to django.request after the
@@ -82,6 +87,6 @@ class RequestLogMiddleware:
 
 
 @receiver(request_finished, dispatch_uid="apex.middleware.forget_request_id")
-def forget_request_id(sender, **kwargs) -> None:
+def forget_request_id(sender: object, **kwargs: Any) -> None:
     """The request is over: what this thread logs next is not part of it."""
     structlog.contextvars.clear_contextvars()

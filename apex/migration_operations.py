@@ -1,6 +1,10 @@
 """Migration operations shared by the apps."""
 
+from typing import Any
+
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ProjectState
 
 
 class OnPostgresOnly(Operation):
@@ -17,21 +21,33 @@ class OnPostgresOnly(Operation):
     def __init__(self, operation: Operation):
         self.operation = operation
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
         return self.__class__.__qualname__, [self.operation], {}
 
-    def state_forwards(self, app_label, state):
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
         if schema_editor.connection.vendor == self.vendor:
             self.operation.database_forwards(app_label, schema_editor, from_state, to_state)
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
         if schema_editor.connection.vendor == self.vendor:
             self.operation.database_backwards(app_label, schema_editor, from_state, to_state)
 
-    def describe(self):
+    def describe(self) -> str:
         return f"{self.operation.describe()} ({self.vendor} only)"
 
 
@@ -56,21 +72,33 @@ class RenameConstraints(Operation):
 
     def __init__(self, table: str, renames: list[tuple[str, str]]):
         self.table = table
-        self.renames = [tuple(pair) for pair in renames]
+        self.renames = [(old, new) for old, new in renames]
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
         return self.__class__.__qualname__, [self.table, [list(pair) for pair in self.renames]], {}
 
-    def state_forwards(self, app_label, state):
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
         self._rename(schema_editor, self.renames)
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
         self._rename(schema_editor, [(new, old) for old, new in self.renames])
 
-    def _rename(self, schema_editor, renames) -> None:
+    def _rename(self, schema_editor: BaseDatabaseSchemaEditor, renames: list[tuple[str, str]]) -> None:
         quote = schema_editor.quote_name
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
@@ -96,7 +124,7 @@ class RenameConstraints(Operation):
         else:
             raise NotImplementedError(f"RenameConstraints does not support {vendor}.")
 
-    def _check_sqlite(self, schema_editor, renames) -> None:
+    def _check_sqlite(self, schema_editor: BaseDatabaseSchemaEditor, renames: list[tuple[str, str]]) -> None:
         """Every constraint was found under its old name: refuse (and roll back) otherwise."""
         with schema_editor.connection.cursor() as cursor:
             cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [self.table])
@@ -105,7 +133,7 @@ class RenameConstraints(Operation):
         if missing:
             raise ValueError(f"{self.table}: constraints not found to rename: {', '.join(missing)}")
 
-    def describe(self):
+    def describe(self) -> str:
         return f"Rename {len(self.renames)} constraints of {self.table}"
 
 

@@ -17,8 +17,9 @@ the neighbouring page with the list's filters kept.
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
@@ -50,7 +51,7 @@ def _page_number(raw: str | None) -> int:
 class CountedPage(Page):
     """Django's page, with the neighbours' query strings."""
 
-    def __init__(self, object_list, number, paginator, *, params: QueryDict):
+    def __init__(self, object_list: Sequence[Any], number: int, paginator: Paginator, *, params: QueryDict):
         super().__init__(object_list, number, paginator)
         self.params = params
 
@@ -68,17 +69,18 @@ class CountedPage(Page):
 
 
 class _Paginator(Paginator):
-    def __init__(self, object_list, per_page: int, *, params: QueryDict):
+    def __init__(self, object_list: QuerySet, per_page: int, *, params: QueryDict):
         super().__init__(object_list, per_page)
         self.params = params
 
-    def _get_page(self, object_list, number, paginator) -> CountedPage:
+    def _get_page(self, object_list: Sequence[Any], number: int, paginator: Paginator) -> CountedPage:
         return CountedPage(object_list, number, paginator, params=self.params)
 
 
 def counted_page(request: HttpRequest, queryset: QuerySet, *, per_page: int = PAGE_SIZE) -> CountedPage:
     """The page ``?page=`` asks for; a page past the end shows the last one."""
-    return _Paginator(queryset, per_page, params=request.GET).get_page(request.GET.get("page"))
+    page = _Paginator(queryset, per_page, params=request.GET).get_page(request.GET.get("page"))
+    return cast(CountedPage, page)  # _Paginator._get_page makes every page a CountedPage
 
 
 # --- uncounted -------------------------------------------------------------------
@@ -88,13 +90,13 @@ def counted_page(request: HttpRequest, queryset: QuerySet, *, per_page: int = PA
 class UncountedPage:
     """A page of a list too big to count: it knows whether a next page exists, not how many."""
 
-    object_list: list
+    object_list: list[Any]
     number: int
     has_next: bool
     params: QueryDict = field(default_factory=QueryDict)
     num_pages = None
 
-    def __iter__(self) -> Iterator:
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.object_list)
 
     def __len__(self) -> int:
@@ -142,7 +144,7 @@ def uncounted_page(request: HttpRequest, queryset: QuerySet, *, per_page: int = 
 class KeysetPage:
     """A page of rows ordered by ``-updated_at, -id``, found by cursor."""
 
-    items: list
+    items: list[Any]
     number: int
     has_next: bool
     has_previous: bool
@@ -150,12 +152,13 @@ class KeysetPage:
     previous_query: str = ""
     num_pages = None
 
-    @property
-    def is_paginated(self) -> bool:
-        return self.has_next or self.has_previous
+
+class _KeysetRow(Protocol):
+    pk: Any
+    updated_at: dt.datetime
 
 
-def _cursor(obj) -> str:
+def _cursor(obj: _KeysetRow) -> str:
     return f"{obj.updated_at.isoformat()}~{obj.pk}"
 
 
@@ -174,7 +177,7 @@ def _parse(raw: str | None) -> tuple[dt.datetime, uuid.UUID] | None:
 
 
 def keyset_page(
-    queryset: QuerySet, params: QueryDict, *, keep: dict, size: int = KEYSET_PAGE_SIZE
+    queryset: QuerySet, params: QueryDict, *, keep: dict[str, str], size: int = KEYSET_PAGE_SIZE
 ) -> KeysetPage:
     """One page of ``queryset`` ordered by ``-updated_at, -id``.
 

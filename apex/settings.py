@@ -176,7 +176,7 @@ TEMPLATES = [
 FORM_RENDERER = "apex.forms.ApexFormRenderer"
 
 
-def _database_from_url(url: str, name: str) -> dict:
+def _database_from_url(url: str, name: str) -> dj_database_url.DBConfig:
     try:
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
     except Exception as exc:  # dj-database-url raises several types
@@ -234,7 +234,7 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 
 
-def _cache_from_url(url: str) -> dict:
+def _cache_from_url(url: str) -> dict[str, str]:
     scheme, _, rest = url.partition("://")
     backends = {
         "locmem": "django.core.cache.backends.locmem.LocMemCache",

@@ -1,13 +1,21 @@
 """Rendering helpers shared by every app."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
 
 
 def render_page(
-    request: HttpRequest, template: str, context: dict | None = None, *, partial: str, status: int = 200
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    partial: str,
+    status: int = 200,
 ) -> HttpResponse:
     """One view per page: htmx asks for ``template#partial``, others get the page.
 
@@ -15,8 +23,8 @@ def render_page(
     htmx history restore (the back button after the cache missed) needs the
     whole page, so it gets one.
     """
-    htmx = getattr(request, "htmx", None)
-    wants_fragment = bool(htmx) and not htmx.history_restore_request
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    wants_fragment = htmx is not None and bool(htmx) and not htmx.history_restore_request
     name = f"{template}#{partial}" if wants_fragment else template
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ("HX-Request",))

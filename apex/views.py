@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 @require_safe
-def home(request: HtmxHttpRequest):
+def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
@@ -55,6 +55,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     carries the id.
     """
     request_id = getattr(request, "request_id", "")
+    body: str
     try:
         body = loader.render_to_string("500.html", {"request_id": request_id})
     except Exception:

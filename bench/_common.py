@@ -25,7 +25,7 @@ def conninfo(url: str, dbname: str) -> str:
 
 
 def database_name(url: str) -> str:
-    return psycopg.conninfo.conninfo_to_dict(url).get("dbname", "")
+    return str(psycopg.conninfo.conninfo_to_dict(url).get("dbname") or "")
 
 
 # Scratch databases only: a benchmark drops and recreates the database it is

@@ -89,7 +89,9 @@ def default_ids(url: str, name: str) -> tuple[list[int], int]:
             row[0]
             for row in conn.execute("SELECT id FROM profiles_racerprofile WHERE is_default ORDER BY id")
         ]
-        owners = conn.execute("SELECT count(DISTINCT owner_id) FROM profiles_racerprofile").fetchone()[0]
+        (owners,) = conn.execute("SELECT count(DISTINCT owner_id) FROM profiles_racerprofile").fetchone() or (
+            0,
+        )
     return ids, owners
 
 

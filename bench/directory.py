@@ -46,7 +46,7 @@ SEARCH_TERMS = {
     "rare, 3+ letters": ["verstappen lewis", "zzq", "kubica", "{identifier}", "{username}"],
     "1–2 letters": ["a", "ma", "q", "zx"],
 }
-LIBRARY_REQUESTS = [
+LIBRARY_REQUESTS: list[dict[str, object]] = [
     {},
     {"q": "monza"},
     {"q": "porsche gt3"},

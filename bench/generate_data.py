@@ -590,7 +590,7 @@ def _load(model: type[models.Model], total: int, rows: Iterable[dict], progress:
     columns = [f.column for f in fields]
     column_list = ", ".join(connection.ops.quote_name(c) for c in columns)
     attnames = [f.attname for f in fields]
-    bar = tqdm(total=total, desc=model._meta.verbose_name_plural, unit=" rows", disable=not progress)
+    bar = tqdm(total=total, desc=str(model._meta.verbose_name_plural), unit=" rows", disable=not progress)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:

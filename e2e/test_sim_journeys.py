@@ -92,7 +92,7 @@ def test_journey_3_search_as_you_type_then_claim_and_unlink_a_profile(page):
     page.keyboard.press("Escape")
     expect(page.get_by_role("heading", level=1)).to_have_text("Find my sim profile")
     quick.refresh_from_db()
-    assert quick.linked_user is None
+    assert quick.linked_user_id is None
 
     page.goto(profile_url)
     page.get_by_role("link", name="This is me: link it").click()

@@ -5,12 +5,13 @@ Safe to run again: every row is looked up before it is added.
 
 import datetime
 from decimal import Decimal as D
+from typing import Any
 
 from library.models import LibrarySetup
 from profiles.models import User
 from racing.demo import BASE_SETUP
 
-_LIBRARY = [
+_LIBRARY: list[tuple[str, str, str, str, datetime.date | None, dict[str, Any]]] = [
     (
         "Rijswijk",
         "Mugen",

@@ -1,9 +1,11 @@
 from collections.abc import Callable
 from functools import cache, partial
+from typing import Any, cast
 
 from django import forms
 
 from library.models import LibrarySetup
+from profiles.models import RacerProfile
 from racing.forms import SetupFieldsMixin
 from racing.models import Vehicle
 from racing.setup_params import PARAMS
@@ -21,18 +23,19 @@ class LibrarySetupForm(SetupFieldsMixin, forms.ModelForm):
             "source": "Where the setup came from, e.g. a team driver or a published sheet.",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # ModelForm built the parameter fields from the model; use the shared
-        # definitions so widgets and messages match every other setup form.
+        # The parameters are not in Meta.fields: the shared definitions add
+        # them (the widgets and messages of every setup form) and save()
+        # copies them onto the setup.
         self.add_setup_fields()
-        for param in PARAMS:
-            if self.instance.pk:
+        if self.instance.pk:
+            for param in PARAMS:
                 self.initial.setdefault(param.field, getattr(self.instance, param.field))
 
-    def place_fields(self) -> list:
+    def place_fields(self) -> list[forms.BoundField]:
         """Where and what: the fields before the setup parameters."""
-        return [self[name] for name in self._meta.fields]
+        return [self[name] for name in self.Meta.fields]
 
     def save(self, commit: bool = True) -> LibrarySetup:
         for name, value in self.setup_values().items():
@@ -62,7 +65,7 @@ class LibrarySearchForm(forms.Form):
     vehicle = forms.CharField(required=False, max_length=100, widget=forms.Select)
     condition = forms.CharField(required=False, max_length=60, widget=forms.Select)
 
-    def __init__(self, *args, filter_choices: Callable[[], dict[str, list[str]]], **kwargs):
+    def __init__(self, *args: Any, filter_choices: Callable[[], dict[str, list[str]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = cache(filter_choices)
         for name in self.FILTERS:
@@ -77,10 +80,10 @@ class LibrarySearchForm(forms.Form):
         extra = [chosen] if chosen and chosen not in values else []
         return [("", f"Any {name}"), *((v, v) for v in [*extra, *values])]
 
-    def filter_fields(self) -> list:
+    def filter_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.FILTERS]
 
-    def filters(self) -> dict:
+    def filters(self) -> dict[str, str]:
         if not self.is_valid():
             return {}
         return {name: self.cleaned_data[name] for name in self.FILTERS}
@@ -92,6 +95,6 @@ class LibrarySearchForm(forms.Form):
 class UseAsBaselineForm(forms.Form):
     vehicle = forms.ModelChoiceField(queryset=Vehicle.objects.none(), empty_label=None, label="Into vehicle")
 
-    def __init__(self, *args, racer, **kwargs):
+    def __init__(self, *args: Any, racer: RacerProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["vehicle"].queryset = Vehicle.objects.for_racer(racer)
+        cast(forms.ModelChoiceField, self.fields["vehicle"]).queryset = Vehicle.objects.for_racer(racer)

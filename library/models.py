@@ -1,15 +1,19 @@
 """The community setup library: setups anyone can browse, their authors (or staff) edit."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
-from django.db import connections, models
+from django.db import models
 from django.db.models import Func, Q
-from django.db.models.lookups import IContains
 from django.urls import reverse
 
+from apex.search import search_words
 from racing.setup_values import SetupValues
 
-LIBRARY_SEARCH_MAX_WORDS = 8
-LIBRARY_SEARCH_MIN_CONTAINS = 3  # shorter words match the start of a field
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from profiles.models import User
 
 
 class SearchLines(Func):
@@ -29,32 +33,14 @@ class LibrarySetupQuerySet(models.QuerySet):
     SEARCH_FIELDS = ("track", "brand", "vehicle", "condition", "source")
 
     def search(self, q: str) -> "LibrarySetupQuerySet":
-        """Every word of ``q`` must match one of the text fields, ignoring case.
+        """Every word of ``q`` must match one of the text fields (``apex.search``).
 
-        Words of three characters or more match anywhere in a field; shorter
-        ones match the start of a field (no trigram index helps with one or
-        two letters). On PostgreSQL the words are matched against the fields
-        joined one per line, the expression that racing migration 0004 indexes with
-        trigrams: one indexed condition instead of five ORed ones. SQLite runs
-        the same match field by field.
+        On PostgreSQL the words are matched against the fields joined one per
+        line, the expression that racing migration 0004 indexes with trigrams.
         """
-        qs = self
-        terms = (q or "").split()[:LIBRARY_SEARCH_MAX_WORDS]
-        if connections[self.db].vendor == "postgresql":
-            for term in terms:
-                qs = qs.filter(qs._search_expression_matches(term))
-            return qs
-        for term in terms:
-            lookup = "icontains" if len(term) >= LIBRARY_SEARCH_MIN_CONTAINS else "istartswith"
-            qs = qs.filter(
-                Q(*[(f"{field}__{lookup}", term) for field in self.SEARCH_FIELDS], _connector=Q.OR)
-            )
-        return qs
-
-    def _search_expression_matches(self, term: str) -> IContains:
-        # A field starts with the word when the word follows a line break.
-        word = term if len(term) >= LIBRARY_SEARCH_MIN_CONTAINS else f"\n{term}"
-        return IContains(SearchLines(*self.SEARCH_FIELDS), word)
+        return search_words(
+            self, q or "", fields=self.SEARCH_FIELDS, lines=lambda: SearchLines(*self.SEARCH_FIELDS)
+        )
 
     def filtered(
         self, *, track: str = "", brand: str = "", vehicle: str = "", condition: str = ""
@@ -108,5 +94,5 @@ class LibrarySetup(SetupValues):
     def get_absolute_url(self) -> str:
         return reverse("library_detail", args=[self.pk])
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: "User | AnonymousUser") -> bool:
         return user.is_authenticated and (user.is_staff or self.added_by_id == user.pk)

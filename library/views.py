@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apex.caching import LIBRARY, cache_public_page, cached_in_generation
-from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest, is_authenticated
 from apex.pagination import uncounted_page
 from apex.shortcuts import render_page
 from library import services
@@ -66,10 +66,14 @@ def library_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @cache_public_page(LIBRARY)
-def library_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def library_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     setup = get_object_or_404(LibrarySetup.objects.select_related("added_by"), pk=pk)
-    context = {"setup": setup, "groups": display_groups(setup), "can_edit": setup.can_edit(request.user)}
-    if request.user.is_authenticated:
+    context: dict[str, object] = {
+        "setup": setup,
+        "groups": display_groups(setup),
+        "can_edit": setup.can_edit(request.user),
+    }
+    if is_authenticated(request):
         context["vehicles"] = Vehicle.objects.for_racer(request.racer).with_garage_summary()
         context["use_form"] = UseAsBaselineForm(
             racer=request.racer, initial={"vehicle": request.session.get(LIBRARY_TARGET_KEY)}

@@ -1,9 +1,27 @@
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
 
 from profiles import services
-from profiles.models import RacerProfile, Sponsor, Team, User
+from profiles.models import RacerProfile, RacerProfileQuerySet, Sponsor, Team, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _RacerCount(TypedDict):
+    _racer_count: int
+
+
+class _VehicleCount(TypedDict):
+    vehicle_count: int
+
+
+class _MemberCount(TypedDict):
+    _member_count: int
 
 
 class RacerInline(admin.TabularInline):
@@ -19,11 +37,11 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "racer_count", "is_staff", "date_joined"]
     inlines = [RacerInline]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).annotate(_racer_count=Count("racers"))
 
     @admin.display(description="Racers", ordering="_racer_count")
-    def racer_count(self, obj: User) -> int:
+    def racer_count(self, obj: "WithAnnotations[User, _RacerCount]") -> int:
         return obj._racer_count
 
 
@@ -43,15 +61,16 @@ class RacerProfileAdmin(admin.ModelAdmin):
     inlines = [SponsorInline]
     actions = ["make_default"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_vehicle_count()
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RacerProfile]:
+        racers = cast(RacerProfileQuerySet, super().get_queryset(request))  # the model's own QuerySet
+        return racers.with_vehicle_count()
 
     @admin.display(description="Vehicles", ordering="vehicle_count")
-    def vehicle_count(self, obj: RacerProfile) -> int:
+    def vehicle_count(self, obj: "WithAnnotations[RacerProfile, _VehicleCount]") -> int:
         return obj.vehicle_count
 
     @admin.action(description="Make default (for its owner)")
-    def make_default(self, request, queryset) -> None:
+    def make_default(self, request: HttpRequest, queryset: QuerySet[RacerProfile]) -> None:
         chosen: dict[int, RacerProfile] = {}
         for racer in queryset.select_related("owner").order_by("owner_id", "-id"):
             chosen.setdefault(racer.owner_id, racer)
@@ -84,9 +103,9 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "member_count", "created_at"]
     search_fields = ["name", "members__name"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Team]:
         return super().get_queryset(request).annotate(_member_count=Count("members"))
 
     @admin.display(description="Members", ordering="_member_count")
-    def member_count(self, obj: Team) -> int:
+    def member_count(self, obj: "WithAnnotations[Team, _MemberCount]") -> int:
         return obj._member_count

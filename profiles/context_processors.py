@@ -4,7 +4,7 @@ from profiles.forms import NewRacerForm
 from profiles.models import RacerProfile
 
 
-def racer_switcher(request: HttpRequest) -> dict:
+def racer_switcher(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

@@ -1,5 +1,7 @@
 """Demo data for ``make run``: the demo account and its racers."""
 
+from typing import Any
+
 from profiles import services
 from profiles.models import RacerProfile, Team, User
 
@@ -7,7 +9,7 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "apex-demo-2026"  # noqa: S105 - the published demo login
 
 
-def load_demo(stdout=None) -> User:
+def load_demo() -> User:
     user, created = User.objects.get_or_create(
         username=DEMO_USERNAME,
         defaults={"email": "demo@apex.local", "first_name": "Demo", "last_name": "Racer"},
@@ -16,10 +18,11 @@ def load_demo(stdout=None) -> User:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     team, _ = Team.objects.get_or_create(name="Apex Works")
-    for name, fields in [
+    racers: list[tuple[str, dict[str, Any]]] = [
         ("Alex Demo", {"transponder": "1234567", "email": "alex@apex.local", "team": team}),
         ("Sam Demo", {"transponder": "7654321", "instagram": "@sam_rc"}),
-    ]:
+    ]
+    for name, fields in racers:
         if not RacerProfile.objects.owned_by(user).filter(name=name).exists():
             racer = services.racer_create(owner=user, name=name, **fields)
             racer.sponsors.get_or_create(name="Apex Hobbies")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
@@ -27,7 +29,7 @@ class NewRacerForm(forms.Form):
         error_messages={"required": "Give the racer a name."},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # The switcher is on every page, beside the page's own forms: its ids are its own.
         kwargs.setdefault("auto_id", "switcher-new-%s")
         kwargs.setdefault("label_suffix", "")
@@ -42,14 +44,16 @@ class BaseSponsorFormSet(BaseInlineFormSet):
             form.fields["DELETE"].label = "Remove"
 
 
-SponsorFormSet = inlineformset_factory(
-    RacerProfile,
-    Sponsor,
-    formset=BaseSponsorFormSet,
-    fields=["name"],
-    extra=2,
-    can_delete=True,
-    can_delete_extra=False,  # only a saved sponsor can be removed
-    max_num=50,
-    validate_max=True,
+SponsorFormSet: "type[BaseInlineFormSet[Sponsor, RacerProfile, forms.ModelForm[Sponsor]]]" = (
+    inlineformset_factory(
+        RacerProfile,
+        Sponsor,
+        formset=BaseSponsorFormSet,
+        fields=["name"],
+        extra=2,
+        can_delete=True,
+        can_delete_extra=False,  # only a saved sponsor can be removed
+        max_num=50,
+        validate_max=True,
+    )
 )

@@ -22,7 +22,7 @@ class Team(models.Model):
 
 
 class RacerProfileQuerySet(models.QuerySet):
-    def owned_by(self, user) -> "RacerProfileQuerySet":
+    def owned_by(self, user: "User") -> "RacerProfileQuerySet":
         return self.filter(owner=user)
 
     def with_vehicle_count(self) -> "RacerProfileQuerySet":

@@ -11,20 +11,22 @@ Reads are QuerySet methods: ``RacerProfile.objects.owned_by(user)
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 
 from profiles.models import DEFAULT_RACER_NAME, RacerProfile, RacerProfileQuerySet, User
 
 
-def _lock_owner(owner: User) -> None:
+def owner_lock(*, owner: User) -> None:
+    """Lock the owner's row until the transaction ends: writes to one account run one at a time."""
     User.objects.select_for_update().filter(pk=owner.pk).first()
 
 
-def racer_create(*, owner: User, name: str, sponsors: Iterable[str] = (), **fields) -> RacerProfile:
+def racer_create(*, owner: User, name: str, sponsors: Iterable[str] = (), **fields: Any) -> RacerProfile:
     """Create a racer (with its sponsors); the owner's first racer becomes the default."""
     with transaction.atomic():
-        _lock_owner(owner)
+        owner_lock(owner=owner)
         is_default = not RacerProfile.objects.owned_by(owner).filter(is_default=True).exists()
         racer = RacerProfile.objects.create(owner=owner, name=name, is_default=is_default, **fields)
         for sponsor in sponsors:
@@ -38,7 +40,7 @@ def racer_set_default(*, owner: User, racer_id: int) -> RacerProfile:
     Raises ``RacerProfile.DoesNotExist`` when the racer is not the owner's.
     """
     with transaction.atomic():
-        _lock_owner(owner)
+        owner_lock(owner=owner)
         racer = RacerProfile.objects.owned_by(owner).get(pk=racer_id)
         RacerProfile.objects.owned_by(owner).filter(is_default=True).exclude(pk=racer.pk).update(
             is_default=False
@@ -60,7 +62,7 @@ def racer_get_or_create_default(*, owner: User) -> RacerProfile:
     if racer is not None:
         return racer
     with transaction.atomic():
-        _lock_owner(owner)
+        owner_lock(owner=owner)
         racer = RacerProfile.objects.owned_by(owner).default()
         if racer is not None:
             return racer
@@ -80,7 +82,7 @@ def racer_delete(*, owner: User, racer_id: int) -> RacerProfile | None:
     Raises ``RacerProfile.DoesNotExist`` when the racer is not the owner's.
     """
     with transaction.atomic():
-        _lock_owner(owner)
+        owner_lock(owner=owner)
         racer = RacerProfile.objects.owned_by(owner).get(pk=racer_id)
         was_default = racer.is_default
         racer.delete()
@@ -113,7 +115,7 @@ def get_or_create_default_profile(owner: User) -> RacerProfile:
     return racer_get_or_create_default(owner=owner)
 
 
-def create_profile(owner: User, name: str, **fields) -> RacerProfile:
+def create_profile(owner: User, name: str, **fields: Any) -> RacerProfile:
     return racer_create(owner=owner, name=name, **fields)
 
 

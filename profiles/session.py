@@ -5,8 +5,7 @@ racer clears exactly those. Everything a racer saves lives on the server in
 that racer's rows, so clearing these keys never loses saved work.
 """
 
-from django.http import HttpRequest
-
+from apex.http import HtmxHttpRequest
 from profiles.models import RacerProfile
 
 ACTIVE_RACER_KEY = "active_racer_id"
@@ -19,7 +18,7 @@ RACER_SESSION_KEYS = (
 )
 
 
-def activate_racer(request: HttpRequest, racer: RacerProfile) -> None:
+def activate_racer(request: HtmxHttpRequest, racer: RacerProfile) -> None:
     for key in RACER_SESSION_KEYS:
         request.session.pop(key, None)
     request.session[ACTIVE_RACER_KEY] = racer.pk

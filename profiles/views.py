@@ -13,7 +13,7 @@ from apex.shortcuts import redirect_next, render_page, safe_next
 from profiles import services
 from profiles.forms import NewRacerForm, RacerForm, SponsorFormSet
 from profiles.models import RacerProfile
-from profiles.session import activate_racer
+from profiles.session import ACTIVE_RACER_KEY, activate_racer
 
 
 def _get_own_racer(request: AuthenticatedHttpRequest, pk: int) -> RacerProfile:
@@ -24,7 +24,7 @@ def _get_own_racer(request: AuthenticatedHttpRequest, pk: int) -> RacerProfile:
         raise Http404("No such racer.") from None
 
 
-def _switcher(request: AuthenticatedHttpRequest, **extra) -> HttpResponse:
+def _switcher(request: AuthenticatedHttpRequest, **extra: object) -> HttpResponse:
     response = render(request, "base.html#switcher", extra)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -46,16 +46,16 @@ def racer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def racer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.POST.get("from_switcher"):
-        form = NewRacerForm(request.POST)
-        if form.is_valid():
-            racer = services.racer_create(owner=request.user, name=form.cleaned_data["name"])
+        switcher_form = NewRacerForm(request.POST)
+        if switcher_form.is_valid():
+            racer = services.racer_create(owner=request.user, name=switcher_form.cleaned_data["name"])
             if request.htmx:
                 return _switcher(request, switcher_created=racer)
             messages.success(request, f"Added racer {racer.name}.")
             return redirect_next(request, reverse("racer_list"))
-        error = "; ".join(form.errors.get("name", ["Check the name."]))
+        error = "; ".join(str(message) for message in switcher_form.errors.get("name", ["Check the name."]))
         if request.htmx:  # the typed name stays in the box, with the reason beside it
-            return _switcher(request, switcher_form=form, switcher_error=error)
+            return _switcher(request, switcher_form=switcher_form, switcher_error=error)
         messages.error(request, f"Racer not added: {error}")
         return redirect_next(request, reverse("racer_list"))
 
@@ -102,7 +102,7 @@ def racer_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Deleted racer {racer.name} and everything recorded for them.")
         if successor is not None:
             messages.info(request, f"{successor.name} is now your default racer.")
-        if request.session.get("active_racer_id") == racer.pk:
+        if request.session.get(ACTIVE_RACER_KEY) == racer.pk:
             activate_racer(request, services.racer_get_or_create_default(owner=request.user))
         return redirect("racer_list")
     return render_page(request, "profiles/racer_confirm_delete.html", {"racer": racer}, partial="dialog")

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from racing.models import (
     BaselineVersion,
@@ -20,7 +22,7 @@ class BaselineVersionInline(admin.TabularInline):
     show_change_link = True
     ordering = ["-number"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # New versions come from baseline_save, which numbers them safely.
         return False
 
@@ -45,7 +47,7 @@ class BaselineVersionAdmin(admin.ModelAdmin):
     readonly_fields = ["vehicle", "number", "created_at", *FIELD_NAMES]
     fieldsets = [(None, {"fields": ["vehicle", "number", "note", "created_at"]}), *admin_fieldsets()]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

@@ -1,28 +1,27 @@
+from typing import Any, cast
+
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from profiles.models import RacerProfile
 from racing.models import RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
-from racing.setup_params import BY_FIELD, FIELD_NAMES, PARAMS, grouped
+from racing.setup_params import BY_FIELD, PARAMS, Value, grouped
 from racing.symptoms import Symptom
 
 
-class SetupFieldsMixin:
+class SetupFieldsMixin(forms.BaseForm):
     """The 24 parameters as fields, grouped for the template."""
 
     def add_setup_fields(self) -> None:
         for param in PARAMS:
             self.fields[param.field] = param.form_field()
 
-    def setup_groups(self) -> list[tuple[str, list]]:
+    def setup_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(label, [self[p.field] for p in params]) for _key, label, params in grouped()]
 
-    def setup_values(self) -> dict:
-        values = {name: self.cleaned_data.get(name) for name in FIELD_NAMES}
-        for name, param in BY_FIELD.items():
-            if not param.is_numeric and values[name] is None:
-                values[name] = ""
-        return values
+    def setup_values(self) -> dict[str, Value]:
+        return {p.field: p.stored(self.cleaned_data.get(p.field)) for p in PARAMS}
 
 
 class VehicleForm(forms.ModelForm):
@@ -31,13 +30,14 @@ class VehicleForm(forms.ModelForm):
         fields = ["brand", "model", "nickname", "transponder"]
         help_texts = {"nickname": "Optional: tells two cars of the same model apart."}
 
-    def __init__(self, *args, racer, **kwargs):
+    def __init__(self, *args: Any, racer: RacerProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.racer = racer
         self.fields["transponder"].widget.attrs["inputmode"] = "numeric"
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         # The database refuses the duplicate (unique_vehicle_per_racer); this
         # turns it into a sentence before it gets that far.
         brand, model = cleaned.get("brand"), cleaned.get("model")
@@ -63,7 +63,7 @@ class BaselineForm(SetupFieldsMixin, forms.Form):
         max_length=200, required=False, help_text="What changed and why, e.g. “thicker rear diff for grip”."
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_setup_fields()
 
@@ -83,13 +83,12 @@ class RaceDayStartForm(forms.ModelForm):
             "grip": "e.g. low, medium, high, blue groove.",
         }
 
-    def __init__(self, *args, racer, **kwargs):
+    def __init__(self, *args: Any, racer: RacerProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.racer = racer
-        self.fields["vehicle"].queryset = Vehicle.objects.for_racer(racer)
+        cast(forms.ModelChoiceField, self.fields["vehicle"]).queryset = Vehicle.objects.for_racer(racer)
         self.fields["date"].initial = timezone.localdate()
 
-    def clean_vehicle(self):
+    def clean_vehicle(self) -> Vehicle:
         vehicle = self.cleaned_data["vehicle"]
         if RaceDay.objects.open().filter(vehicle=vehicle).exists():
             raise forms.ValidationError(
@@ -104,10 +103,9 @@ class RaceDayChangeForm(forms.ModelForm):
         fields = ["parameter", "old_value", "new_value", "reason", "symptom", "status"]
         labels = {"old_value": "Old value", "new_value": "New value", "reason": "Why", "symptom": "To fix"}
 
-    def __init__(self, *args, race_day: RaceDay, **kwargs):
+    def __init__(self, *args: Any, race_day: RaceDay, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.race_day = race_day
-        self.fields["parameter"].choices = [("", "Choose a parameter")] + [
+        cast(forms.ChoiceField, self.fields["parameter"]).choices = [("", "Choose a parameter")] + [
             (label, [(p.field, f"{p.label}{f' ({p.unit})' if p.unit else ''}") for p in params])
             for _key, label, params in grouped()
         ]
@@ -126,8 +124,9 @@ class RaceDayChangeForm(forms.ModelForm):
             }
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         param = BY_FIELD.get(cleaned.get("parameter") or "")
         if param is None:
             return cleaned
@@ -156,7 +155,7 @@ class BaselineDiffForm(forms.Form):
         label="To version", min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
     )
 
-    def __init__(self, *args, numbers: list[int] | None = None, **kwargs):
+    def __init__(self, *args: Any, numbers: list[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if numbers:
             for name in ("a", "b"):
@@ -172,11 +171,17 @@ class CompareForm(forms.Form):
     a = forms.ChoiceField(label="First setup")
     b = forms.ChoiceField(label="Second setup")
 
-    def __init__(self, *args, choices: list, library_setups: dict[str, str], **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        choices: list[tuple[str, list[tuple[str, str]]]],
+        library_setups: dict[str, str],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         shown = [("Library", list(library_setups.items()))] if library_setups else []
         for name in ("a", "b"):
-            self.fields[name].choices = [("", "Choose a setup"), *choices, *shown]
+            cast(forms.ChoiceField, self.fields[name]).choices = [("", "Choose a setup"), *choices, *shown]
 
 
 class RaceDayRoundForm(forms.ModelForm):
@@ -205,11 +210,12 @@ class TrackLogForm(forms.ModelForm):
             "timestamp": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         }
 
-    def __init__(self, *args, racer, **kwargs):
+    def __init__(self, *args: Any, racer: RacerProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.racer = racer
-        self.fields["vehicle"].queryset = Vehicle.objects.for_racer(racer)
-        self.fields["vehicle"].empty_label = "No particular vehicle"
+        vehicle = cast(forms.ModelChoiceField, self.fields["vehicle"])
+        vehicle.queryset = Vehicle.objects.for_racer(racer)
+        vehicle.empty_label = "No particular vehicle"
         if not self.instance.pk:
             self.fields["timestamp"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
@@ -218,9 +224,11 @@ class TrackLogFilterForm(forms.Form):
     track = forms.ChoiceField(required=False)
     vehicle = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, racer, tracks: list[str], **kwargs):
+    def __init__(self, *args: Any, racer: RacerProfile, tracks: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["track"].choices = [("", "All tracks")] + [(t, t) for t in tracks]
-        self.fields["vehicle"].choices = [("", "All vehicles")] + [
+        cast(forms.ChoiceField, self.fields["track"]).choices = [("", "All tracks")] + [
+            (t, t) for t in tracks
+        ]
+        cast(forms.ChoiceField, self.fields["vehicle"]).choices = [("", "All vehicles")] + [
             (v.pk, str(v)) for v in Vehicle.objects.for_racer(racer)
         ]

@@ -2,17 +2,17 @@ from django.db import models
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from profiles.models import RacerProfile
-from racing.setup_params import BY_FIELD, PARAMS
+from profiles.models import RacerProfile, User
+from racing.setup_params import BY_FIELD, PARAMS, SetupParam
 from racing.setup_values import SetupValues
 from racing.symptoms import Symptom
 
 
 class VehicleQuerySet(models.QuerySet):
-    def owned_by(self, user) -> "VehicleQuerySet":
+    def owned_by(self, user: User) -> "VehicleQuerySet":
         return self.filter(racer__owner=user)
 
-    def for_racer(self, racer) -> "VehicleQuerySet":
+    def for_racer(self, racer: RacerProfile) -> "VehicleQuerySet":
         return self.filter(racer=racer)
 
     def with_garage_summary(self) -> "VehicleQuerySet":
@@ -64,10 +64,10 @@ class Vehicle(models.Model):
 
 
 class BaselineVersionQuerySet(models.QuerySet):
-    def owned_by(self, user) -> "BaselineVersionQuerySet":
+    def owned_by(self, user: User) -> "BaselineVersionQuerySet":
         return self.filter(vehicle__racer__owner=user)
 
-    def for_racer(self, racer) -> "BaselineVersionQuerySet":
+    def for_racer(self, racer: RacerProfile) -> "BaselineVersionQuerySet":
         return self.filter(vehicle__racer=racer)
 
     def newest_first(self) -> "BaselineVersionQuerySet":
@@ -121,10 +121,10 @@ class BaselineVersion(SetupValues):
 
 
 class RaceDayQuerySet(models.QuerySet):
-    def owned_by(self, user) -> "RaceDayQuerySet":
+    def owned_by(self, user: User) -> "RaceDayQuerySet":
         return self.filter(racer__owner=user)
 
-    def for_racer(self, racer) -> "RaceDayQuerySet":
+    def for_racer(self, racer: RacerProfile) -> "RaceDayQuerySet":
         return self.filter(racer=racer)
 
     def open(self) -> "RaceDayQuerySet":
@@ -248,7 +248,7 @@ class RaceDayChange(models.Model):
         return f"{self.get_parameter_display()}: {self.old_value} → {self.new_value}"
 
     @property
-    def param(self):
+    def param(self) -> SetupParam:
         return BY_FIELD[self.parameter]
 
 
@@ -273,10 +273,10 @@ class RaceDayRound(models.Model):
 
 
 class TrackLogQuerySet(models.QuerySet):
-    def owned_by(self, user) -> "TrackLogQuerySet":
+    def owned_by(self, user: User) -> "TrackLogQuerySet":
         return self.filter(racer__owner=user)
 
-    def for_racer(self, racer) -> "TrackLogQuerySet":
+    def for_racer(self, racer: RacerProfile) -> "TrackLogQuerySet":
         return self.filter(racer=racer)
 
     def tracks(self) -> list[str]:

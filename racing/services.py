@@ -18,7 +18,7 @@ from racing.models import (
     TrackLog,
     Vehicle,
 )
-from racing.setup_params import BY_FIELD, FIELD_NAMES, values_of
+from racing.setup_params import BY_FIELD, FIELD_NAMES, PARAMS, values_of
 
 
 class StaleBaseline(Exception):
@@ -59,10 +59,7 @@ def baseline_save(
             current = vehicle.baseline_versions.current_number()
             if based_on is not None and based_on != current:
                 raise StaleBaseline(vehicle.current_baseline(), based_on)
-            fields = {name: values.get(name) for name in FIELD_NAMES}
-            for name, param in BY_FIELD.items():
-                if not param.is_numeric and fields[name] is None:
-                    fields[name] = ""
+            fields = {p.field: p.stored(values.get(p.field)) for p in PARAMS}
             return BaselineVersion.objects.create(vehicle=vehicle, number=current + 1, note=note, **fields)
     except IntegrityError:
         # Another save took this number between our read and our insert.
@@ -118,9 +115,7 @@ def _apply_change(race_day: RaceDay, change: RaceDayChange) -> None:
         value = param.parse(change.old_value)
     else:
         return
-    if value is None and not param.is_numeric:
-        value = ""
-    setattr(race_day, param.field, value)
+    setattr(race_day, param.field, param.stored(value))
     race_day.save(update_fields=[param.field, "updated_at"])
 
 

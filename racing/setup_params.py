@@ -1,19 +1,28 @@
 """The 24 setup parameters, defined once.
 
-This table drives the model fields, the forms (grouped, with units and range
-errors), the admin, the legacy CSV import/export and the diffs. Blank means
-"not set" everywhere: NULL for numbers, "" for text.
+This table drives the forms (grouped, with units and range errors), the
+admin, the legacy CSV import/export and the diffs; the model fields are
+written out in ``racing.setup_values``, and a test checks that the two
+agree. Blank means "not set" everywhere: NULL for numbers, "" for text.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts
+
+    from racing.setup_values import SetupValues
+
 INT, DECIMAL, TEXT = "int", "decimal", "text"
+
+# A parameter's value as stored (NULL or "" when not set) or as typed.
+Value = Decimal | int | str | None
 
 GROUPS = [
     ("diffs", "Diffs"),
@@ -44,24 +53,12 @@ class SetupParam:
     def is_numeric(self) -> bool:
         return self.kind != TEXT
 
-    def model_field(self) -> models.Field:
-        help_text = self.range_text()
-        if self.kind == TEXT:
-            return models.CharField(self.label, max_length=self.max_length, blank=True, default="")
-        validators = [MinValueValidator(self.min), MaxValueValidator(self.max)]
-        if self.kind == INT:
-            return models.IntegerField(
-                self.label, null=True, blank=True, validators=validators, help_text=help_text
-            )
-        return models.DecimalField(
-            self.label,
-            max_digits=6,
-            decimal_places=2,
-            null=True,
-            blank=True,
-            validators=validators,
-            help_text=help_text,
-        )
+    @property
+    def bounds(self) -> tuple[Decimal | int, Decimal | int]:
+        """(min, max) of a numeric parameter."""
+        if self.min is None or self.max is None:
+            raise ValueError(f"{self.code} has no range: it is a text parameter.")
+        return self.min, self.max
 
     def range_text(self) -> str:
         if self.kind == TEXT:
@@ -69,12 +66,12 @@ class SetupParam:
         unit = f" {self.unit}" if self.unit else ""
         return f"{self.min:,} – {self.max:,}{unit}"
 
-    def check_constraint(self) -> models.CheckConstraint | None:
-        if self.kind == TEXT:
-            return None
+    def check_constraint(self) -> models.CheckConstraint:
+        """The range check of a numeric parameter, named ``<app>_<model>_<field>_range``."""
+        low, high = self.bounds
         return models.CheckConstraint(
             condition=Q(**{f"{self.field}__isnull": True})
-            | Q(**{f"{self.field}__gte": self.min, f"{self.field}__lte": self.max}),
+            | Q(**{f"{self.field}__gte": low, f"{self.field}__lte": high}),
             name=f"%(app_label)s_%(class)s_{self.field}_range",
             violation_error_message=f"{self.label} must be {self.range_text()}.",
         )
@@ -85,20 +82,21 @@ class SetupParam:
             return forms.CharField(
                 label=self.label, max_length=self.max_length, required=required, help_text=self.range_text()
             )
+        low, high = self.bounds
         out_of_range = f"{self.label} must be {self.range_text()}."
         attrs = {"step": "1" if self.kind == INT else "0.01"}
         # Phones show a digits-only pad for inputmode="numeric"/"decimal";
         # that pad has no minus key, so signed parameters keep the plain
         # number keyboard.
-        if self.min >= 0:
+        if low >= 0:
             attrs["inputmode"] = "numeric" if self.kind == INT else "decimal"
         messages = {"min_value": out_of_range, "max_value": out_of_range}
         if self.kind == INT:
             return forms.IntegerField(
                 label=self.label,
                 required=required,
-                min_value=self.min,
-                max_value=self.max,
+                min_value=int(low),
+                max_value=int(high),
                 help_text=self.range_text(),
                 error_messages={**messages, "invalid": f"{self.label} must be a whole number."},
                 widget=forms.NumberInput(attrs=attrs),
@@ -106,8 +104,8 @@ class SetupParam:
         return forms.DecimalField(
             label=self.label,
             required=required,
-            min_value=self.min,
-            max_value=self.max,
+            min_value=low,
+            max_value=high,
             max_digits=6,
             decimal_places=2,
             help_text=self.range_text(),
@@ -115,18 +113,20 @@ class SetupParam:
             widget=forms.NumberInput(attrs=attrs),
         )
 
-    def parse(self, text):
+    def parse(self, text: object) -> Value:
         """A typed value from text ("" → not set); raises ``ValidationError``."""
         return self.form_field().clean("" if text is None else str(text).strip())
 
-    def format(self, value) -> str:
+    def stored(self, value: Value) -> Value:
+        """The value as the database keeps it: a text parameter not set is "", never NULL."""
+        return "" if value is None and not self.is_numeric else value
+
+    def format(self, value: Value) -> str:
         """A value as a person reads it ("" when not set)."""
         if value is None or value == "":
             return ""
         if self.kind == DECIMAL:
-            value = Decimal(value).normalize()
-            text = format(value, "f")
-            return text
+            return format(Decimal(value).normalize(), "f")
         return str(value)
 
 
@@ -169,12 +169,12 @@ def grouped() -> list[tuple[str, str, list[SetupParam]]]:
     return [(key, label, [p for p in PARAMS if p.group == key]) for key, label in GROUPS]
 
 
-def values_of(obj) -> dict[str, object]:
+def values_of(obj: "SetupValues") -> dict[str, Value]:
     """The 24 values of any setup-bearing object, keyed by field name."""
     return {p.field: getattr(obj, p.field) for p in PARAMS}
 
 
-def diff(old: dict, new: dict) -> list[tuple[SetupParam, object, object]]:
+def diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[SetupParam, Any, Any]]:
     """Only the parameters whose value differs: (param, old, new)."""
     changes = []
     for p in PARAMS:
@@ -184,7 +184,7 @@ def diff(old: dict, new: dict) -> list[tuple[SetupParam, object, object]]:
     return changes
 
 
-def _norm(param: SetupParam, value):
+def _norm(param: SetupParam, value: Value) -> Value:
     if value is None or value == "":
         return None
     if param.kind == DECIMAL:
@@ -194,7 +194,7 @@ def _norm(param: SetupParam, value):
     return str(value)
 
 
-def display_groups(setup) -> list[tuple[str, list[tuple[SetupParam, str]]]]:
+def display_groups(setup: "SetupValues | None") -> list[tuple[str, list[tuple[SetupParam, str]]]]:
     """(group label, [(param, value as text)]) for showing one setup; [] for none."""
     if setup is None:
         return []
@@ -202,6 +202,6 @@ def display_groups(setup) -> list[tuple[str, list[tuple[SetupParam, str]]]]:
     return [(label, [(p, p.format(values[p.field])) for p in params]) for _key, label, params in grouped()]
 
 
-def admin_fieldsets() -> list[tuple[str, dict]]:
+def admin_fieldsets() -> list[tuple[str, "_FieldOpts"]]:
     """The parameters as admin fieldsets, one per group."""
     return [(label, {"fields": [p.field for p in params]}) for _key, label, params in grouped()]

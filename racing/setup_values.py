@@ -11,10 +11,10 @@ from decimal import Decimal as D
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from racing.setup_params import PARAMS, values_of
+from racing.setup_params import PARAMS, Value, values_of
 
 
-def between(low, high) -> list:
+def between(low: int | D, high: int | D) -> list[MinValueValidator | MaxValueValidator]:
     return [MinValueValidator(low), MaxValueValidator(high)]
 
 
@@ -144,6 +144,6 @@ class SetupValues(models.Model):
         # write path can store a value the forms would refuse.
         constraints = [p.check_constraint() for p in PARAMS if p.is_numeric]
 
-    def setup_values(self) -> dict[str, object]:
+    def setup_values(self) -> dict[str, Value]:
         """The 24 values keyed by field name."""
         return values_of(self)

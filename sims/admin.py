@@ -2,13 +2,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from apex.http import AuthenticatedHttpRequest
 from apex.shortcuts import client_ip
 from profiles.models import User
 from sims import services
@@ -49,10 +50,10 @@ class LinkedFilter(admin.SimpleListFilter):
     title = "linked"
     parameter_name = "linked"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("yes", "Linked"), ("no", "Unlinked")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[SimProfile]) -> QuerySet[SimProfile]:
         if self.value() == "yes":
             return queryset.filter(linked_user__isnull=False)
         if self.value() == "no":
@@ -111,7 +112,7 @@ class SimProfileAdmin(admin.ModelAdmin):
     actions = ["unlink_selected"]
     show_full_result_count = False
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         return [
             path(
                 "<path:object_id>/link/",
@@ -144,7 +145,9 @@ class SimProfileAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return profile
 
-    def _page(self, request: HttpRequest, profile: SimProfile, title: str, **extra) -> TemplateResponse:
+    def _page(
+        self, request: HttpRequest, profile: SimProfile, title: str, **extra: object
+    ) -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -157,7 +160,7 @@ class SimProfileAdmin(admin.ModelAdmin):
     def _back_to(self, profile: SimProfile) -> HttpResponse:
         return redirect("admin:sims_simprofile_change", quote(profile.pk))
 
-    def link_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def link_view(self, request: AuthenticatedHttpRequest, object_id: str) -> HttpResponse:
         profile = self._changeable_profile(request, object_id)
         if profile.linked_user_id is not None:
             notice = f"{profile.profile_name} is linked to {profile.linked_user}: unlink it first."
@@ -178,7 +181,7 @@ class SimProfileAdmin(admin.ModelAdmin):
             self.message_user(request, f"Linked {profile.profile_name} to {account}.", messages.SUCCESS)
         return self._back_to(profile)
 
-    def unlink_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def unlink_view(self, request: AuthenticatedHttpRequest, object_id: str) -> HttpResponse:
         profile = self._changeable_profile(request, object_id)
         account = profile.linked_user
         if account is None:
@@ -193,18 +196,21 @@ class SimProfileAdmin(admin.ModelAdmin):
             self.message_user(request, notice, messages.WARNING)
         return self._back_to(profile)
 
-    def _unlink(self, request: HttpRequest, profile: SimProfile) -> bool:
+    def _unlink(self, request: AuthenticatedHttpRequest, profile: SimProfile) -> bool:
         """Unlink from the account it is linked to now; False if that changed meanwhile."""
+        account = profile.linked_user
+        if account is None:
+            return False
         try:
             services.sim_profile_unlink(
-                profile=profile, user=profile.linked_user, ip=client_ip(request), actor=request.user
+                profile=profile, user=account, ip=client_ip(request), actor=request.user
             )
         except services.NotLinkedToYou:
             return False
         return True
 
     @admin.action(description="Unlink the selected profiles (logged)", permissions=["change"])
-    def unlink_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def unlink_selected(self, request: AuthenticatedHttpRequest, queryset: QuerySet[SimProfile]) -> None:
         linked = queryset.filter(linked_user__isnull=False).select_related("simulator", "linked_user")
         done = skipped = 0
         for profile in linked:
@@ -239,10 +245,12 @@ class VerificationRequestAdmin(admin.ModelAdmin):
         "decided_by",
     ]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def _decide(self, request, queryset: QuerySet, *, approve: bool) -> None:
+    def _decide(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[VerificationRequest], *, approve: bool
+    ) -> None:
         done, refused = 0, []
         for verification in queryset:
             try:
@@ -259,11 +267,11 @@ class VerificationRequestAdmin(admin.ModelAdmin):
             self.message_user(request, f"Not {verb}: {reason}", messages.WARNING)
 
     @admin.action(description="Approve: the code is on the driver's profile", permissions=["change"])
-    def approve(self, request, queryset) -> None:
+    def approve(self, request: AuthenticatedHttpRequest, queryset: QuerySet[VerificationRequest]) -> None:
         self._decide(request, queryset, approve=True)
 
     @admin.action(description="Reject", permissions=["change"])
-    def reject(self, request, queryset) -> None:
+    def reject(self, request: AuthenticatedHttpRequest, queryset: QuerySet[VerificationRequest]) -> None:
         self._decide(request, queryset, approve=False)
 
 
@@ -299,11 +307,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

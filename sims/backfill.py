@@ -42,9 +42,16 @@ Backward (``restore_owners``):
   placeholder's profiles come back unlinked and unverified.
 """
 
+from collections.abc import Mapping
+from typing import cast
+
 from django.conf import settings
 from django.db import connection as default_connection
-from django.db.models import Case, CharField, F, Func, Q, Value, When
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+from django.db.models import Case, CharField, F, Field, Func, Model, Q, Value, When
+from django.db.models.expressions import Combinable, Expression
 from django.db.models.functions import Cast, Coalesce, Concat, Left, Length, Lower, NullIf
 from django.db.models.sql import Query
 from django.utils.text import slugify
@@ -64,7 +71,7 @@ _SEPARATORS = f"[{_PY_ASCII_SPACE}-]+"
 _SQLITE_FUNCTION = "SIMS_SLUGIFY"
 
 
-def identifier_for(name: str, pk) -> str:
+def identifier_for(name: str, pk: object) -> str:
     """The identifier ``backfill_links`` gives a profile, computed for one row in Python.
 
     ``slugify(name)`` ("profile" if that is empty), cut so that it, "-" and
@@ -77,7 +84,7 @@ def identifier_for(name: str, pk) -> str:
     return f"{slug[: IDENTIFIER_MAX_LENGTH - 1 - len(suffix)].rstrip('-_')}-{suffix}"
 
 
-def _regexp_replace(expression, pattern: str, replacement: str) -> Func:
+def _regexp_replace(expression: Combinable, pattern: str, replacement: str) -> Func:
     return Func(
         expression,
         Value(pattern),
@@ -88,7 +95,7 @@ def _regexp_replace(expression, pattern: str, replacement: str) -> Func:
     )
 
 
-def slugify_sql(field: str, connection) -> Func:
+def slugify_sql(field: str, connection: BaseDatabaseWrapper) -> Func:
     """``slugify(field)`` as an SQL expression for ``connection``; "" stays "".
 
     PostgreSQL, step by step as ``slugify`` does it: ``NORMALIZE(.., NFKD)``
@@ -120,14 +127,14 @@ def slugify_sql(field: str, connection) -> Func:
     raise NotImplementedError(f"No SQL slugify for {connection.vendor}")
 
 
-def _register_sqlite_slugify(connection) -> None:
+def _register_sqlite_slugify(connection: BaseDatabaseWrapper) -> None:
     connection.ensure_connection()
     connection.connection.create_function(
         _SQLITE_FUNCTION, 1, lambda value: slugify(value or ""), deterministic=True
     )
 
 
-def identifier_sql(connection) -> Func:
+def identifier_sql(connection: BaseDatabaseWrapper) -> Func:
     """``identifier_for(profile_name, id)`` as an SQL expression (the id as the database spells it)."""
     suffix = Cast("id", CharField())
     slug = Coalesce(NullIf(slugify_sql("profile_name", connection), Value("")), Value("profile"))
@@ -136,13 +143,13 @@ def identifier_sql(connection) -> Func:
     return Concat(trimmed, Value("-"), suffix, output_field=CharField())
 
 
-def _connection(schema_editor):
+def _connection(schema_editor: BaseDatabaseSchemaEditor | None) -> BaseDatabaseWrapper:
     return schema_editor.connection if schema_editor is not None else default_connection
 
 
-def backfill_links(apps, schema_editor) -> None:
+def backfill_links(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor | None) -> None:
     SimProfile = apps.get_model("sims", "SimProfile")
-    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    User = apps.get_model(settings.AUTH_USER_MODEL)
     connection = _connection(schema_editor)
 
     needs_identifier = Q(profile_identifier="")
@@ -151,7 +158,7 @@ def backfill_links(apps, schema_editor) -> None:
     if placeholder is not None:
         needs_link &= ~Q(user=placeholder)
 
-    def when_linking(then, field: str) -> Case:
+    def when_linking(then: Combinable, field: str) -> Case:
         return Case(When(needs_link, then=then), default=F(field))
 
     # One statement, one new version of each row: each column says on its
@@ -172,7 +179,9 @@ def backfill_links(apps, schema_editor) -> None:
         to_fill.update(**values)
 
 
-def _rewrite_table(model, values: dict, connection) -> None:
+def _rewrite_table(
+    model: type[Model], values: Mapping[str, Expression], connection: BaseDatabaseWrapper
+) -> None:
     """Set each column in ``values`` to its expression, for every row, in one table rewrite (PostgreSQL).
 
     ``ALTER COLUMN .. TYPE`` to the column's own type ``USING`` the
@@ -184,7 +193,7 @@ def _rewrite_table(model, values: dict, connection) -> None:
     quote = connection.ops.quote_name
     clauses, params = [], []
     for name, value in values.items():
-        field = model._meta.get_field(name)
+        field = cast(Field, model._meta.get_field(name))  # the columns set here are plain fields
         using, using_params = compiler.compile(value.resolve_expression(query, allow_joins=False))
         clauses.append(f"ALTER COLUMN {quote(field.column)} TYPE {field.db_type(connection)} USING {using}")
         params.extend(using_params)
@@ -192,11 +201,11 @@ def _rewrite_table(model, values: dict, connection) -> None:
         cursor.execute(f"ALTER TABLE {quote(model._meta.db_table)} {', '.join(clauses)}", params)
 
 
-def restore_owners(apps, schema_editor) -> None:
+def restore_owners(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     SimProfile = apps.get_model("sims", "SimProfile")
-    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    User = apps.get_model(settings.AUTH_USER_MODEL)
 
-    owner = F("linked_user")
+    owner: Combinable = F("linked_user")
     if SimProfile.objects.filter(linked_user__isnull=True).exists():
         placeholder, _ = User.objects.get_or_create(
             username=UNCLAIMED_USERNAME,
@@ -206,7 +215,7 @@ def restore_owners(apps, schema_editor) -> None:
     SimProfile.objects.update(user=owner)
 
 
-def more_memory_for_builds(apps, schema_editor) -> None:
+def more_memory_for_builds(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Let this migration's index builds sort, and its foreign key check hash, in memory.
 
     PostgreSQL's defaults (maintenance_work_mem 64 MB, work_mem 4 MB) make

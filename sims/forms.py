@@ -1,5 +1,6 @@
 import re
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 
@@ -15,7 +16,7 @@ class SimIdentifierField(forms.CharField):
 
     default_validators = [identifier_validator]
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", SimProfile._meta.get_field("profile_identifier").max_length)
         super().__init__(**kwargs)
 
@@ -23,18 +24,18 @@ class SimIdentifierField(forms.CharField):
 class DriverNameField(forms.CharField):
     """The driver's name as the simulator shows it (spaces around it dropped)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", SimProfile._meta.get_field("profile_name").max_length)
         kwargs.setdefault("error_messages", {"required": "Give the driver name shown on the simulator."})
         super().__init__(**kwargs)
 
 
-class LapTimeField(forms.CharField):
+class LapTimeField(forms.Field):
     """A lap time typed as ``m:ss.fff`` (``1:23.456``) or seconds (``83.456``), cleaned to milliseconds."""
 
-    def to_python(self, value) -> int | None:
-        raw = super().to_python(value)
-        if raw in self.empty_values:
+    def to_python(self, value: Any) -> int | None:
+        raw = "" if value is None else str(value).strip()
+        if not raw:
             return None
         match = _LAP_RE.match(raw)
         if not match:
@@ -65,7 +66,7 @@ class DirectorySearchForm(forms.Form):
         empty_label="All simulators",
     )
 
-    def cleaned_or_empty(self) -> dict:
+    def cleaned_or_empty(self) -> dict[str, Any]:
         """Filters to apply; a bad simulator or an over-long query just means no such filter."""
         self.is_valid()  # a bound form keeps its valid fields in cleaned_data
         cleaned = getattr(self, "cleaned_data", {})

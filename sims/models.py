@@ -7,16 +7,26 @@ code.
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import connections, models
+from django.db import models
 from django.db.models import F, Q
-from django.db.models.expressions import Expression
-from django.db.models.lookups import IContains
+from django.db.models.expressions import Col, Combinable, Expression
 from django.urls import reverse
 from django.utils import timezone
+
+from apex.search import search_words
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from profiles.models import User
 
 # Path segments that the public URLs use for their own pages, so no simulator
 # may take them as its slug.
@@ -39,8 +49,6 @@ SEARCH_FIELDS = (
     "linked_user__first_name",
     "linked_user__last_name",
 )
-SEARCH_MAX_WORDS = 8
-SEARCH_MIN_CONTAINS = 3  # shorter words match the start of a field
 
 
 class ProfileAlreadyLinked(Exception):
@@ -79,31 +87,35 @@ class SearchText(Expression):
 
     output_field = models.TextField()
 
-    def __init__(self, key=None):
+    def __init__(self, key: Combinable | None = None) -> None:
         super().__init__()
         self.key = F("pk") if key is None else key
 
-    def get_source_expressions(self):
+    def get_source_expressions(self) -> list[Combinable]:
         return [self.key]
 
-    def set_source_expressions(self, exprs):
+    def set_source_expressions(self, exprs: Sequence[Combinable]) -> None:
         (self.key,) = exprs
 
-    def as_sql(self, compiler, connection):
-        return f"{compiler.quote_name_unless_alias(self.key.alias)}.search_text", []
+    def as_sql(
+        self, compiler: "SQLCompiler", connection: "BaseDatabaseWrapper"
+    ) -> tuple[str, list[str | int]]:
+        # Resolved, the key is a column (Col), which names its table alias.
+        alias = cast(Col, self.key).alias
+        return f"{compiler.quote_name_unless_alias(alias)}.search_text", []
 
 
 class SimProfileQuerySet(models.QuerySet):
     def public(self) -> "SimProfileQuerySet":
         return self.filter(is_public=True)
 
-    def visible_to(self, user) -> "SimProfileQuerySet":
+    def visible_to(self, user: "User | AnonymousUser | None") -> "SimProfileQuerySet":
         """Public profiles, plus the user's own private ones."""
         if user is not None and user.is_authenticated:
             return self.filter(Q(is_public=True) | Q(linked_user=user))
         return self.public()
 
-    def linked_to(self, user) -> "SimProfileQuerySet":
+    def linked_to(self, user: "User") -> "SimProfileQuerySet":
         return self.filter(linked_user=user)
 
     def unlinked(self) -> "SimProfileQuerySet":
@@ -119,30 +131,14 @@ class SimProfileQuerySet(models.QuerySet):
     def search(self, q: str) -> "SimProfileQuerySet":
         """Every word of ``q`` must match the name, the identifier or the linked user's names.
 
-        Words of three characters or more match anywhere in a field; shorter
-        ones match the start of a field (a trigram index cannot help with one
-        or two letters, and "contains a" would match almost everyone).
-
-        On PostgreSQL the match runs on ``search_text``, a column that
-        triggers keep equal to those five fields, one per line, with a
-        trigram index on ``UPPER(search_text)`` (migration 0007): one indexed
-        condition instead of an OR across a join that no index can answer.
-        SQLite has no such column and runs the same match as a join.
+        Matched as ``apex.search`` describes. On PostgreSQL the match runs on
+        ``search_text``, a column that triggers keep equal to those five
+        fields, one per line, with a trigram index on
+        ``UPPER(search_text)`` (migration 0007): one indexed condition
+        instead of an OR across a join that no index can answer. SQLite has
+        no such column and runs the same match as a join.
         """
-        terms = q.split()[:SEARCH_MAX_WORDS]
-        if connections[self.db].vendor == "postgresql":
-            for term in terms:
-                self = self.filter(self._search_text_matches(term))
-            return self
-        for term in terms:
-            lookup = "icontains" if len(term) >= SEARCH_MIN_CONTAINS else "istartswith"
-            self = self.filter(Q(*[(f"{field}__{lookup}", term) for field in SEARCH_FIELDS], _connector=Q.OR))
-        return self
-
-    def _search_text_matches(self, term: str) -> IContains:
-        # A field starts with the word when the word follows a line break.
-        word = term if len(term) >= SEARCH_MIN_CONTAINS else f"\n{term}"
-        return IContains(SearchText(), word)
+        return search_words(self, q, fields=SEARCH_FIELDS, lines=SearchText)
 
     def for_listing(self) -> "SimProfileQuerySet":
         return self.select_related("simulator", "linked_user")
@@ -207,10 +203,7 @@ class SimProfile(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("sim_profile_detail", args=[self.simulator.slug, self.profile_identifier])
 
-    def can_user_link(self, user) -> bool:
-        return bool(user is not None and user.is_authenticated and self.linked_user_id is None)
-
-    def link_to_user(self, user, verified: bool = False) -> None:
+    def link_to_user(self, user: "User", verified: bool = False) -> None:
         """Claim the profile for ``user``; exactly once.
 
         One conditional UPDATE: of two users claiming at the same moment, the

@@ -41,7 +41,7 @@ def decode(data: bytes) -> str:
 
 def _reasons(form: ResultRowForm, record: dict[str, str]) -> list[str]:
     """Each bad field as ``position 'x': Enter a whole number.``"""
-    reasons = []
+    reasons: list[str] = []
     for column, messages in form.errors.items():
         raw = record.get(column, "").strip()
         shown = f"{column} {raw!r}" if raw else column

@@ -5,6 +5,7 @@ transaction, so the log never says something happened that did not (or the
 other way round).
 """
 
+import datetime
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -273,7 +274,12 @@ class ImportSummary:
 
 
 def results_import(
-    *, simulator: Simulator, event_name: str, rows: list[ResultRow], source: str = "", start_time=None
+    *,
+    simulator: Simulator,
+    event_name: str,
+    rows: list[ResultRow],
+    source: str = "",
+    start_time: datetime.datetime | None = None,
 ) -> ImportSummary:
     """Import one event's results in one transaction; running it twice changes nothing.
 

@@ -1,4 +1,5 @@
 from functools import wraps
+from typing import Any, cast
 from uuid import UUID
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apex.caching import DIRECTORY, cache_public_page
-from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest, View
 from apex.pagination import keyset_page
 from apex.shortcuts import client_ip, render_page
 from sims import services
@@ -29,16 +30,16 @@ def _get_own_sim_profile(request: AuthenticatedHttpRequest, pk: UUID) -> SimProf
         raise Http404("No such sim profile of yours.") from None
 
 
-def public_directory(view):
+def public_directory(view: View) -> View:
     """The public pages exist only while ENABLE_PUBLIC_PROFILES is on (read per request)."""
 
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not settings.ENABLE_PUBLIC_PROFILES:
             raise Http404("The driver directory is switched off.")
         return view(request, *args, **kwargs)
 
-    return wrapped
+    return cast(View, wrapped)
 
 
 # --- Public directory -------------------------------------------------------
@@ -136,7 +137,7 @@ def sim_event_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- My sim profiles ----------------------------------------------------------
 
 
-def _my_profiles_page(request: AuthenticatedHttpRequest, **extra) -> HttpResponse:
+def _my_profiles_page(request: AuthenticatedHttpRequest, **extra: object) -> HttpResponse:
     profiles = SimProfile.objects.linked_to(request.user).select_related("simulator").by_simulator()
     rows = [(profile, VisibilityForm.toggle(profile)) for profile in profiles]
     return render_page(request, "sims/my_profiles.html", {"rows": rows, **extra}, partial="profiles")

@@ -168,7 +168,7 @@ def dates() -> st.SearchStrategy[str]:
 
 def any_text() -> st.SearchStrategy[str]:
     """Random unicode (no lone surrogates: they cannot be sent as UTF-8)."""
-    return st.text(st.characters(exclude_categories=("Cs",)), max_size=200)
+    return st.text(st.characters(exclude_categories=["Cs"]), max_size=200)
 
 
 def hostile() -> st.SearchStrategy[str]:

@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -103,13 +104,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(port: int, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
+@dataclass
+class Answer:
+    """An HTTP answer read whole (its connection closed)."""
+
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    def getheader(self, name: str) -> str:
+        return self.headers.get(name, "")
+
+
+def get(port: int, path: str, headers: dict | None = None) -> Answer:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", path, headers=headers or {})
     response = connection.getresponse()
-    response.body = response.read()
+    answer = Answer(status=response.status, headers=response.headers, body=response.read())
     connection.close()
-    return response
+    return answer
 
 
 @pytest.fixture(scope="session")

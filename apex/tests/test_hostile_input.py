@@ -102,7 +102,7 @@ class Form:
         return self.name
 
 
-NONE = lambda w: {}  # noqa: E731
+NONE: Callable[[object], dict] = lambda w: {}  # noqa: E731
 
 FORMS = [
     Form(

@@ -169,7 +169,7 @@ MATRIX = [
 def url_kwargs(w: World, key: str) -> dict:
     if key == "theory":
         return {"pk": make_theory_document().pk}
-    return {
+    kwargs: dict[str, dict] = {
         "none": {},
         "racer": {"pk": w.racer.pk},
         "vehicle": {"pk": w.vehicle.pk},
@@ -185,7 +185,8 @@ def url_kwargs(w: World, key: str) -> dict:
         "profile": {"pk": w.sim_profile.pk},
         "private": {"pk": w.private_profile.pk},
         "legacy": {"rest": ""},
-    }[key]
+    }
+    return kwargs[key]
 
 
 def post_data(w: World, key: str) -> dict:
@@ -262,7 +263,7 @@ def test_matrix_has_no_rows_for_urls_that_are_gone():
 
 
 def test_left_out_prefixes_serve_only_admin_and_allauth():
-    served = {prefix: [] for prefix in NOT_HERE}
+    served: dict[str, list[tuple]] = {prefix: [] for prefix in NOT_HERE}
     for route, name, view in walk():
         prefix = _left_out(route)
         if prefix:

@@ -58,7 +58,7 @@ def test_sqlite_connection_uses_wal_and_immediate(db):
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        assert connection.pg_version >= 130000
+        assert connection.pg_version >= 130000  # type: ignore[attr-defined]  # PostgreSQL's wrapper has it
         return
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in connection.settings_dict["OPTIONS"]["init_command"]

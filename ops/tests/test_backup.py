@@ -55,12 +55,13 @@ def fresh_database(tmp_path: Path):
     # test framework treats as created on the fly and lets this test use.
     backend = load_backend(connection.settings_dict["ENGINE"])
     wrapper = backend.DatabaseWrapper({**connection.settings_dict, "NAME": name}, RESTORED)
-    setattr(connections._connections, RESTORED, wrapper)
+    # Django keeps its per-thread connections here; the stubs do not declare it.
+    setattr(connections._connections, RESTORED, wrapper)  # type: ignore[attr-defined]
     try:
         yield
     finally:
         wrapper.close()
-        delattr(connections._connections, RESTORED)
+        delattr(connections._connections, RESTORED)  # type: ignore[attr-defined]
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

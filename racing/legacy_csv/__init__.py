@@ -23,10 +23,10 @@ Import runs in three steps:
 Cells are cleaned by the web forms' own fields, so the import accepts what
 the forms accept (``format.clean``).
 
-Every write of a file takes the owner's row lock first (as
-``profiles.services`` does), so two imports for the same account run one
-file after the other and the second finds the first one's rows "already
-present". The partial unique constraints on ``import_key`` back this up:
+Every write of a file takes the owner's row lock first
+(``profiles.services.owner_lock``, as every racer write does), so two
+imports for the same account run one file after the other and the second
+finds the first one's rows "already present". The partial unique constraints on ``import_key`` back this up:
 new library setups and track logs are inserted with ``ignore_conflicts``,
 so a row can never land twice.
 """

@@ -20,9 +20,10 @@ from racing.legacy_csv.format import (
 )
 from racing.models import BaselineVersion, TrackLog, Vehicle
 from racing.setup_params import PARAMS
+from racing.setup_values import SetupValues
 
 
-def _params_cells(obj) -> list[str]:
+def _params_cells(obj: SetupValues) -> list[str]:
     return [p.format(getattr(obj, p.field)) for p in PARAMS]
 
 
@@ -31,7 +32,7 @@ def export_rows(owner: User) -> dict[str, list[list[str]]]:
     racers = list(
         RacerProfile.objects.owned_by(owner).order_by("created_at", "id").prefetch_related("sponsors")
     )
-    vehicles = list(Vehicle.objects.filter(racer__owner=owner).order_by("racer_id", "id"))
+    vehicles = list(Vehicle.objects.owned_by(owner).order_by("racer_id", "id"))
     cars_of: dict[int, list[str]] = {}
     for v in vehicles:
         label = car_label(v.brand, v.model)
@@ -53,7 +54,7 @@ def export_rows(owner: User) -> dict[str, list[list[str]]]:
         )
 
     latest: dict[int, BaselineVersion] = {}
-    baselines = BaselineVersion.objects.filter(vehicle__racer__owner=owner).select_related("vehicle__racer")
+    baselines = BaselineVersion.objects.owned_by(owner).select_related("vehicle__racer")
     for version in baselines.order_by(
         "vehicle__racer__created_at", "vehicle__racer_id", "vehicle_id", "number"
     ):
@@ -75,7 +76,7 @@ def export_rows(owner: User) -> dict[str, list[list[str]]]:
             ]
         )
 
-    logs = TrackLog.objects.filter(racer__owner=owner).select_related("racer", "vehicle")
+    logs = TrackLog.objects.owned_by(owner).select_related("racer", "vehicle")
     for log in logs.order_by("timestamp", "id"):
         files[TRACK_LOGS].append(
             [

@@ -11,17 +11,19 @@ import hashlib
 import io
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from tqdm import tqdm
 
-from racing.setup_params import CSV_COLUMNS, PARAMS, SetupParam
+from racing.forms import VehicleForm
+from racing.setup_params import CSV_COLUMNS, PARAMS, SetupParam, Value
 
 RACERS, BASELINES, LIBRARY, TRACK_LOGS = (
     "racer_profiles.csv",
@@ -111,7 +113,7 @@ def _check_file(path: Path, columns: list[str]) -> None:
         raise LegacyCsvError(f"{name}: wrong header ({detail}); expected {','.join(columns)}.")
 
 
-def _records(handle) -> Iterator[tuple[int, list[str]]]:
+def _records(handle: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     """(first physical line, cells) for every non-blank record.
 
     ``csv.reader.line_num`` counts physical lines read so far, so a record
@@ -157,7 +159,7 @@ def _reason(column: str, text: str, error: ValidationError) -> str:
     return f"{column}{shown}: {' '.join(error.messages)}"
 
 
-def clean(field: forms.Field, column: str, text: str):
+def clean(field: forms.Field, column: str, text: str) -> Any:
     """``text`` cleaned by a web form's own field; its error becomes the reject reason."""
     try:
         return field.clean(text)
@@ -165,7 +167,7 @@ def clean(field: forms.Field, column: str, text: str):
         raise Reject(_reason(column, text, error)) from None
 
 
-def parse_param(param: SetupParam, text: str):
+def parse_param(param: SetupParam, text: str) -> Value:
     """One setup value from its CSV text, by the parameter's form field (None/"" when blank)."""
     try:
         return param.parse(text)
@@ -173,7 +175,23 @@ def parse_param(param: SetupParam, text: str):
         raise Reject(_reason(param.code, text, error)) from None
 
 
-def parse_params(data: dict[str, str]) -> dict[str, object]:
+def required(column: str, text: str) -> str:
+    if not text:
+        raise Reject(f"{column}: This field is required.")
+    return text
+
+
+def split_car(value: str) -> tuple[str, str]:
+    """ "Brand Model" → (brand, model); the brand is the first word."""
+    brand, _, model = value.strip().partition(" ")
+    model = model.strip()
+    if not brand or not model:
+        raise Reject(f'vehicle {value!r} needs a brand and a model ("Brand Model")')
+    vehicle = VehicleForm.base_fields
+    return clean(vehicle["brand"], "vehicle brand", brand), clean(vehicle["model"], "vehicle model", model)
+
+
+def parse_params(data: dict[str, str]) -> dict[str, Value]:
     return {p.field: parse_param(p, data[p.code]) for p in PARAMS}
 
 
@@ -214,5 +232,5 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
-def values_key(values: dict[str, object]) -> tuple[str, ...]:
+def values_key(values: dict[str, Value]) -> tuple[str, ...]:
     return tuple(p.format(values[p.field]) for p in PARAMS)

@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Q
@@ -13,8 +14,8 @@ from library.forms import LibrarySetupForm
 from library.models import LibrarySetup
 from profiles.forms import RacerForm, SponsorFormSet
 from profiles.models import RacerProfile, Sponsor, User
-from profiles.services import get_or_create_default_profile
-from racing.forms import TrackLogForm, VehicleForm
+from profiles.services import get_or_create_default_profile, owner_lock
+from racing.forms import TrackLogForm
 from racing.legacy_csv.format import (
     BASELINES,
     FILES,
@@ -32,6 +33,8 @@ from racing.legacy_csv.format import (
     parse_params,
     parse_timestamp,
     read_rows,
+    required,
+    split_car,
     values_key,
 )
 from racing.models import BaselineVersion, TrackLog, Vehicle
@@ -42,9 +45,11 @@ BASELINE_NOTE = "Imported from legacy CSV"
 # Cells are cleaned by the web forms' own fields (see format.clean).
 RACER_FIELDS = RacerForm.base_fields
 SPONSOR_NAME = SponsorFormSet.form.base_fields["name"]
-VEHICLE_FIELDS = VehicleForm.base_fields
 LIBRARY_FIELDS = LibrarySetupForm.base_fields
 TRACK_LOG_FIELDS = TrackLogForm.base_fields
+
+# Rows identified by their import_key (see _import_keyed).
+Keyed = TypeVar("Keyed", LibrarySetup, TrackLog)
 
 
 @dataclass
@@ -91,16 +96,12 @@ def import_folder(folder: Path, owner: User, *, dry_run: bool = False) -> Import
         for name, importer in importers:
             file_result = FileResult(name)
             with transaction.atomic():
-                _lock_owner(owner)
+                owner_lock(owner=owner)
                 importer(_counted(read_rows(folder / name, FILES[name]), file_result), owner, file_result)
             result.files.append(file_result)
         if dry_run:
             transaction.set_rollback(True)
     return result
-
-
-def _lock_owner(owner: User) -> None:
-    User.objects.select_for_update().filter(pk=owner.pk).first()
 
 
 def _counted(rows: Iterable[Row | RejectedRow], result: FileResult) -> Iterator[Row]:
@@ -134,7 +135,7 @@ def _racers_by_name(owner: User) -> dict[str, RacerProfile]:
 
 def _vehicles_by_car(owner: User) -> dict[tuple[int, str, str], Vehicle]:
     """(racer id, brand, model) → vehicle; a vehicle without nickname wins."""
-    vehicles = Vehicle.objects.filter(racer__owner=owner).order_by("-nickname", "-id")
+    vehicles = Vehicle.objects.owned_by(owner).order_by("-nickname", "-id")
     return {(v.racer_id, v.brand, v.model): v for v in vehicles}
 
 
@@ -238,7 +239,7 @@ def _import_baselines(rows: Iterable[Row], owner: User, result: FileResult) -> N
     racers = _racers_by_name(owner)
     vehicles = _vehicles_by_car(owner)
     current: dict[int, BaselineVersion] = {}
-    for version in BaselineVersion.objects.filter(vehicle__racer__owner=owner).order_by("vehicle", "number"):
+    for version in BaselineVersion.objects.owned_by(owner).order_by("vehicle", "number"):
         current[version.vehicle_id] = version
     seen: dict[int, tuple[int, tuple]] = {}
     new: list[tuple[Row, Vehicle, dict, tuple]] = []
@@ -246,7 +247,7 @@ def _import_baselines(rows: Iterable[Row], owner: User, result: FileResult) -> N
         d = row.data
         try:
             racer = _racer(racers, d["Racer"])
-            brand, model = split_car(_required("Car", d["Car"]))
+            brand, model = split_car(required("Car", d["Car"]))
             vehicle = vehicles.get((racer.pk, brand, model))
             if vehicle is None:
                 raise Reject(f"{racer.name} has no vehicle {d['Car']!r} in {RACERS}")
@@ -351,7 +352,14 @@ def _import_track_logs(rows: Iterable[Row], owner: User, result: FileResult) -> 
     )
 
 
-def _import_keyed(rows: Iterable[Row], result: FileResult, *, build, scope: Q, model) -> None:
+def _import_keyed(
+    rows: Iterable[Row],
+    result: FileResult,
+    *,
+    build: Callable[[dict[str, str]], Keyed],
+    scope: Q,
+    model: type[Keyed],
+) -> None:
     """Rows identified by ``import_key``, written a batch at a time.
 
     Keys already in the account (or earlier in the file) are "already
@@ -360,7 +368,7 @@ def _import_keyed(rows: Iterable[Row], result: FileResult, *, build, scope: Q, m
     """
     seen: set[tuple[int, str]] = set()
     for batch in _batches(rows, BATCH_SIZE):
-        built = []
+        built: list[Keyed] = []
         for row in batch:
             try:
                 obj = build(row.data)
@@ -371,7 +379,7 @@ def _import_keyed(rows: Iterable[Row], result: FileResult, *, build, scope: Q, m
         owner_field = "added_by_id" if model is LibrarySetup else "racer_id"
         keys = {obj.import_key for obj in built}
         present = set(model.objects.filter(scope, import_key__in=keys).values_list(owner_field, "import_key"))
-        new = []
+        new: list[Keyed] = []
         for obj in built:
             identity = (getattr(obj, owner_field), obj.import_key)
             if identity in seen or identity in present:
@@ -385,25 +393,8 @@ def _import_keyed(rows: Iterable[Row], result: FileResult, *, build, scope: Q, m
         result.imported += len(new)
 
 
-def split_car(value: str) -> tuple[str, str]:
-    """ "Brand Model" → (brand, model); the brand is the first word."""
-    brand, _, model = value.strip().partition(" ")
-    model = model.strip()
-    if not brand or not model:
-        raise Reject(f'vehicle {value!r} needs a brand and a model ("Brand Model")')
-    return clean(VEHICLE_FIELDS["brand"], "vehicle brand", brand), clean(
-        VEHICLE_FIELDS["model"], "vehicle model", model
-    )
-
-
-def _required(column: str, text: str) -> str:
-    if not text:
-        raise Reject(f"{column}: This field is required.")
-    return text
-
-
 def _racer(racers: dict[str, RacerProfile], name: str) -> RacerProfile:
-    racer = racers.get(_required("Racer", name))
+    racer = racers.get(required("Racer", name))
     if racer is None:
         raise Reject(f"unknown racer {name!r}")
     return racer

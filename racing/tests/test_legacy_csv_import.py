@@ -59,7 +59,7 @@ def counts(owner) -> dict[str, int]:
     }
 
 
-def summary(report_dir: Path) -> dict[str, list[str]]:
+def summary(report_dir: Path) -> dict[str, list[int]]:
     with (report_dir / "summary.csv").open(newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["File", "Read", "Imported", "Already present", "Rejected"]
@@ -450,4 +450,4 @@ def test_a_library_row_is_refused_for_what_the_library_form_refuses_in_its_words
     row = {name.title(): value for name, value in form_data.items()} | {p.code: "" for p in PARAMS}
     with pytest.raises(legacy_csv.Reject) as refused:
         importing._library_row({**row, column: text}, user)
-    assert str(refused.value).startswith(column) and form.errors[field][0] in str(refused.value)
+    assert str(refused.value).startswith(column) and str(form.errors[field][0]) in str(refused.value)

@@ -201,6 +201,15 @@ def test_promote_after_the_baseline_moved_on_asks_again(owner_client, race_day, 
     assert vehicle.current_baseline().number == 2
 
 
+def test_promote_page_for_a_vehicle_without_baseline_offers_version_1(owner_client, racer):
+    race_day = make_race_day(racer, make_vehicle(racer), track="Genk")
+    response = owner_client.get(reverse("raceday_promote", args=[race_day.pk]))
+    assert response.status_code == 200
+    assert "has no baseline yet: this becomes version 1" in response.content.decode()
+    response = owner_client.post(reverse("raceday_promote", args=[race_day.pk]), {"based_on": "0"})
+    assert race_day.vehicle.current_baseline().number == 1
+
+
 def test_closed_race_day_takes_no_more_changes(owner_client, race_day):
     services.race_day_close(race_day=race_day)
     response = _change(race_day, owner_client, status="kept")

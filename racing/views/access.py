@@ -53,9 +53,11 @@ def get_own_track_log(request: AuthenticatedHttpRequest, pk: int) -> TrackLog:
         raise Http404("No such track-log entry.") from None
 
 
-def int_or_none(raw) -> int | None:
+def int_or_none(raw: str | None) -> int | None:
     """A whole number from a query or form parameter, or None."""
+    if raw is None:
+        return None
     try:
         return int(raw)
-    except (TypeError, ValueError):
+    except ValueError:
         return None

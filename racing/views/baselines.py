@@ -44,7 +44,9 @@ def baseline_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "racing/baseline_form.html", _baseline_form_context(vehicle, current, form, stale))
 
 
-def _based_on_the_other_save(request, form: BaselineForm, stale: BaselineVersion | None) -> BaselineForm:
+def _based_on_the_other_save(
+    request: AuthenticatedHttpRequest, form: BaselineForm, stale: BaselineVersion | None
+) -> BaselineForm:
     """Everything typed stays; the next attempt is based on the save that won, so saving again is a choice."""
     number = stale.number if stale else 0
     data = request.POST.copy()
@@ -61,7 +63,7 @@ def _based_on_the_other_save(request, form: BaselineForm, stale: BaselineVersion
 
 def _baseline_form_context(
     vehicle: Vehicle, current: BaselineVersion | None, form: BaselineForm, stale: BaselineVersion | None
-) -> dict:
+) -> dict[str, object]:
     stale_changes = []
     if stale is not None and form.is_valid():
         stale_changes = diff(
@@ -140,7 +142,7 @@ def baseline_restore(request: AuthenticatedHttpRequest, pk: int, number: int) ->
         new = services.baseline_restore(version=version)
         messages.success(request, f"Restored version {version.number} as version {new.number}.")
         return redirect(new.get_changes_url())
-    current = vehicle.current_baseline()
+    current = vehicle.current_baseline() or version  # the vehicle has this version at least
     context = {
         "vehicle": vehicle,
         "version": version,

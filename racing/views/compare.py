@@ -1,10 +1,11 @@
 """Any two setups side by side: baselines and race days of one's own, library setups of anyone."""
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from apex.http import HtmxHttpRequest, is_authenticated
 from library.models import LibrarySetup
 from racing.forms import CompareForm
 from racing.models import BaselineVersion, RaceDay
@@ -15,7 +16,7 @@ from racing.views.access import int_or_none
 COMPARE_KINDS = {"baseline": "Baseline", "library": "Library setup", "raceday": "Race day"}
 
 
-def _compare_item(request: HttpRequest, ref: str) -> tuple[str, SetupValues]:
+def _compare_item(request: HtmxHttpRequest, ref: str) -> tuple[str, SetupValues]:
     """``baseline:12`` / ``library:40`` / ``raceday:5`` → (label, setup); owned ones are checked (404)."""
     kind, _, raw_pk = (ref or "").partition(":")
     pk = int_or_none(raw_pk)
@@ -24,6 +25,8 @@ def _compare_item(request: HttpRequest, ref: str) -> tuple[str, SetupValues]:
     if kind == "library":
         setup = get_object_or_404(LibrarySetup, pk=pk)
         return f"Library: {setup}", setup
+    if not is_authenticated(request):  # compare() sends visitors to log in first
+        raise Http404("Choose two setups to compare.")
     if kind == "baseline":
         version = get_object_or_404(
             BaselineVersion.objects.owned_by(request.user).select_related("vehicle"), pk=pk
@@ -33,9 +36,9 @@ def _compare_item(request: HttpRequest, ref: str) -> tuple[str, SetupValues]:
     return f"Race day: {race_day}", race_day
 
 
-def _compare_choices(request: HttpRequest) -> list[tuple[str, list[tuple[str, str]]]]:
+def _compare_choices(request: HtmxHttpRequest) -> list[tuple[str, list[tuple[str, str]]]]:
     """The active racer's baselines and recent race days, for the pickers."""
-    if not request.user.is_authenticated:
+    if not is_authenticated(request):
         return []
     baselines = (
         BaselineVersion.objects.for_racer(request.racer)
@@ -50,7 +53,7 @@ def _compare_choices(request: HttpRequest) -> list[tuple[str, list[tuple[str, st
 
 
 @require_GET
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: HtmxHttpRequest) -> HttpResponse:
     a, b = request.GET.get("a", ""), request.GET.get("b", "")
     owned = [ref for ref in (a, b) if ref and not ref.startswith("library:")]
     if owned and not request.user.is_authenticated:

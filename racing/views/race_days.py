@@ -1,6 +1,7 @@
 """Race days: start from the baseline, record changes and rounds, close into the track log, promote."""
 
 from functools import wraps
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from apex.http import AuthenticatedHttpRequest
+from apex.http import AuthenticatedHttpRequest, View
 from apex.pagination import counted_page
 from apex.shortcuts import render_page
 from racing import services
@@ -27,7 +28,7 @@ from racing.setup_params import BY_FIELD, diff, display_groups, values_of
 from racing.views.access import get_own_open_race_day, get_own_race_day, int_or_none
 
 
-def closed_race_day_redirects(view):
+def closed_race_day_redirects(view: View) -> View:
     """A closed race day is a record: whatever the view meant to write, the answer is its page.
 
     The one place ``RaceDayClosed`` becomes an answer, whether the view found
@@ -38,7 +39,7 @@ def closed_race_day_redirects(view):
     """
 
     @wraps(view)
-    def wrapped(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except services.RaceDayClosed as closed:
@@ -46,13 +47,14 @@ def closed_race_day_redirects(view):
             url = reverse("raceday_detail", args=[kwargs["pk"]])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
-    return wrapped
+    return cast(View, wrapped)
 
 
-def _raceday_context(race_day: RaceDay, **extra) -> dict:
+def _raceday_context(race_day: RaceDay, **extra: object) -> dict[str, object]:
     changes = list(race_day.changes.all())
     for change in changes:
-        change.status_form = RaceDayChangeStatusForm(
+        # Each row's own status select, its ids kept apart from the other rows'.
+        change.status_form = RaceDayChangeStatusForm(  # type: ignore[attr-defined]
             initial={"status": change.status}, auto_id=f"change-{change.pk}-%s"
         )
     return {
@@ -64,7 +66,7 @@ def _raceday_context(race_day: RaceDay, **extra) -> dict:
     }
 
 
-def _change_initial(race_day: RaceDay, parameter: str) -> dict:
+def _change_initial(race_day: RaceDay, parameter: str) -> dict[str, str]:
     param = BY_FIELD.get(parameter)
     if param is None:
         return {}
@@ -81,7 +83,7 @@ def raceday_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def raceday_start(request: AuthenticatedHttpRequest) -> HttpResponse:
-    initial = {}
+    initial: dict[str, int] = {}
     if vehicle_pk := int_or_none(request.GET.get("vehicle")):
         initial["vehicle"] = vehicle_pk
     form = RaceDayStartForm(request.POST or None, racer=request.racer, initial=initial)
@@ -231,6 +233,6 @@ def raceday_promote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "race_day": race_day,
         "vehicle": vehicle,
         "current": current,
-        "changes": diff(values_of(current), values_of(race_day)),
+        "changes": diff(values_of(current), values_of(race_day)) if current else [],
     }
     return render(request, "racing/raceday_promote.html", context)

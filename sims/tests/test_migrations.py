@@ -43,7 +43,7 @@ def populate_legacy(apps):
     acc = Simulator.objects.create(name="ACC", slug="acc")
     ana = User.objects.create(username="ana")
     ben = User.objects.create(username="ben")
-    rows = {}
+    rows: dict = {}
     for key, sim, owner, name in [
         ("ana_ir", iracing, ana, "Ana Lópes Racing"),
         ("ana_acc", acc, ana, "Ana  --  Fast!!"),
@@ -247,6 +247,7 @@ TRICKY_NAMES = [
 
 def test_sql_identifier_matches_slugify_and_fits_the_column(db):
     max_length = SimProfile._meta.get_field("profile_identifier").max_length
+    assert max_length is not None
     room = max_length - 1 - len(db_id(uuid.uuid4()))  # for the slug, before "-" and the id
     cut_at_dash = "x" * room + " tail"  # the cut leaves a trailing "-", which goes
     names = [*TRICKY_NAMES, cut_at_dash]

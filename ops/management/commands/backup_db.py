@@ -10,18 +10,20 @@ import datetime as dt
 import os
 import sqlite3
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 
 BACKUP_DIR = Path(settings.BASE_DIR) / "backups"
 
 
-def postgres_client_args(settings_dict: dict) -> tuple[list[str], dict]:
+def postgres_client_args(settings_dict: Mapping[str, Any]) -> tuple[list[str], dict[str, str]]:
     """Connection arguments and environment for pg_dump / pg_restore."""
-    args = []
+    args: list[str] = []
     if settings_dict.get("HOST"):
         args += ["--host", str(settings_dict["HOST"])]
     if settings_dict.get("PORT"):
@@ -38,7 +40,7 @@ def postgres_client_args(settings_dict: dict) -> tuple[list[str], dict]:
     return args, env
 
 
-def run_client(argv: list[str], env: dict) -> None:
+def run_client(argv: list[str], env: dict[str, str]) -> None:
     try:
         result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     except FileNotFoundError:
@@ -55,13 +57,15 @@ def default_output(vendor: str) -> Path:
 class Command(BaseCommand):
     help = "Back up the database (pg_dump -Fc on PostgreSQL, the online backup API on SQLite)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--output", help="Backup file (default: backups/apex-<UTC timestamp>.dump|.sqlite3)."
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database alias (default: default).")
 
-    def handle(self, *args, output=None, database=DEFAULT_DB_ALIAS, **options):
+    def handle(
+        self, *args: Any, output: str | None = None, database: str = DEFAULT_DB_ALIAS, **options: Any
+    ) -> None:
         connection = connections[database]
         target = Path(output) if output else default_output(connection.vendor)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -71,10 +75,11 @@ class Command(BaseCommand):
         partial.unlink(missing_ok=True)
         try:
             if connection.vendor == "postgresql":
-                args, env = postgres_client_args(connection.settings_dict)
+                client_args, env = postgres_client_args(connection.settings_dict)
                 name = connection.settings_dict["NAME"]
                 run_client(
-                    ["pg_dump", "--format=custom", *args, "--file", str(partial), "--dbname", name], env
+                    ["pg_dump", "--format=custom", *client_args, "--file", str(partial), "--dbname", name],
+                    env,
                 )
             elif connection.vendor == "sqlite":
                 # Django's own connection: works for file and in-memory databases.

@@ -1,4 +1,5 @@
 from importlib import import_module
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -14,7 +15,7 @@ DEMO_APPS = ["racing", "library", "sims"]
 class Command(BaseCommand):
     help = "Load the demo account and sample data (safe to run again: nothing is duplicated)."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             user = load_account()
             for app in DEMO_APPS:

@@ -7,8 +7,9 @@ online backup API copies the backup file over the live database.
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from ops.management.commands.backup_db import postgres_client_args, run_client
@@ -17,14 +18,21 @@ from ops.management.commands.backup_db import postgres_client_args, run_client
 class Command(BaseCommand):
     help = "Restore the database from a backup_db file, replacing what is there now."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("backup", help="The backup file.")
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database alias (default: default).")
         parser.add_argument(
             "--noinput", "--no-input", action="store_false", dest="interactive", help="Do not ask to confirm."
         )
 
-    def handle(self, *args, backup, database=DEFAULT_DB_ALIAS, interactive=True, **options):
+    def handle(
+        self,
+        *args: Any,
+        backup: str,
+        database: str = DEFAULT_DB_ALIAS,
+        interactive: bool = True,
+        **options: Any,
+    ) -> None:
         source = Path(backup)
         if not source.is_file():
             raise CommandError(f"No backup file at {source}.")
@@ -40,7 +48,7 @@ class Command(BaseCommand):
         # snapshot (SQLite); the restore runs beside it, so close it first.
         connection.close()
         if connection.vendor == "postgresql":
-            args, env = postgres_client_args(connection.settings_dict)
+            client_args, env = postgres_client_args(connection.settings_dict)
             run_client(
                 [
                     "pg_restore",
@@ -48,7 +56,7 @@ class Command(BaseCommand):
                     "--if-exists",
                     "--no-owner",
                     "--single-transaction",
-                    *args,
+                    *client_args,
                     "--dbname",
                     name,
                     str(source),

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from profiles.models import User
 from racing import legacy_csv
@@ -12,12 +13,12 @@ class Command(BaseCommand):
         "and track logs as the four legacy CSV files, in the format import_legacy_csv reads."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("folder", type=Path, help="Folder to write the four CSV files into.")
         parser.add_argument("--owner", required=True, help="Username of the account to export.")
         parser.add_argument("--force", action="store_true", help="Overwrite files already in the folder.")
 
-    def handle(self, *args, folder: Path, owner: str, force: bool, **options):
+    def handle(self, *args: Any, folder: Path, owner: str, force: bool, **options: Any) -> None:
         try:
             user = User.objects.get(username=owner)
         except User.DoesNotExist:

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from profiles.models import User
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         "vehicles are added."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("folder", type=Path, help="Folder holding the four CSV files.")
         parser.add_argument("--owner", required=True, help="Username of the account to import into.")
         parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
@@ -31,7 +32,9 @@ class Command(BaseCommand):
             help="Where to write the report (default: FOLDER/import-report-<timestamp>).",
         )
 
-    def handle(self, *args, folder: Path, owner: str, dry_run: bool, report_dir: Path | None, **options):
+    def handle(
+        self, *args: Any, folder: Path, owner: str, dry_run: bool, report_dir: Path | None, **options: Any
+    ) -> None:
         try:
             user = User.objects.get(username=owner)
         except User.DoesNotExist:

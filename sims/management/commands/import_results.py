@@ -1,5 +1,6 @@
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--event", required=True, help="Event name (unique per simulator)")
         parser.add_argument("--start", help="Event start, ISO 8601 with time zone (new events only)")
 
-    def handle(self, *args, file: str, simulator: str, event: str, start: str | None, **options) -> None:
+    def handle(
+        self, *args: Any, file: str, simulator: str, event: str, start: str | None, **options: Any
+    ) -> None:
         try:
             sim = Simulator.objects.get(slug=simulator)
         except Simulator.DoesNotExist:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from sims import integrity
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "without a linked user, results pointing at nothing. Exits 1 when it finds any."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         problems = integrity.find_problems()
         total = 0
         for check, found in problems.items():
