@@ -11,11 +11,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TypeAlias
 
 from advisor.models import AdviceRule, Condition, ConditionBoost, ParameterStep, TheoryDocument
 from library.models import LibrarySetup
+from profiles.models import RacerProfile
 from racing.models import RaceDayChange
-from racing.setup_params import BY_FIELD, DECIMAL, FIELD_NAMES, INT, SetupParam
+from racing.setup_params import BY_FIELD, DECIMAL, FIELD_NAMES, INT, SetupParam, Value
 from racing.symptoms import SYMPTOMS
 
 SOURCES_PER_TOPIC = 3
@@ -26,6 +28,10 @@ HIGH_GRIP_WORDS = ("high", "blue", "grippy", "sticky", "groove", "good grip")
 LOW_GRIP_WORDS = ("low", "loose", "dust", "slip", "poor", "greasy", "sandy")
 WET_WORDS = ("wet", "rain", "mud", "damp", "soaked", "puddle")
 ROUGH_WORDS = ("bump", "rough", "rut", "chop", "holes", "rutted")
+
+# Where the advisor reads named values: a mapping (a form's cleaned data, a
+# dict) or any object with them as attributes (a race day, a baseline version).
+Source: TypeAlias = Mapping[str, object] | object
 
 
 @dataclass(frozen=True)
@@ -94,10 +100,10 @@ class Suggestion:
 
 def advise(
     *,
-    setup,
+    setup: Source,
     symptoms: Iterable[str],
-    conditions=None,
-    racer=None,
+    conditions: Source | None = None,
+    racer: RacerProfile | None = None,
 ) -> list[Suggestion]:
     """Suggestions for the ticked ``symptoms``, best first.
 
@@ -181,15 +187,15 @@ def _symptom_codes(symptoms: Iterable[str]) -> list[str]:
     return codes
 
 
-def _get(source, name: str):
+def _get(source: Source, name: str) -> object:
     if isinstance(source, Mapping):
         return source.get(name)
     return getattr(source, name, None)
 
 
-def setup_values(setup) -> dict[str, Decimal | int | str | None]:
+def setup_values(setup: Source) -> dict[str, Value]:
     """The 24 values, typed: numbers as int/Decimal (None when unset or unreadable), text as str."""
-    values: dict[str, Decimal | int | str | None] = {}
+    values: dict[str, Value] = {}
     for name in FIELD_NAMES:
         param = BY_FIELD[name]
         raw = _get(setup, name)
@@ -206,7 +212,7 @@ def setup_values(setup) -> dict[str, Decimal | int | str | None]:
     return values
 
 
-def condition_tags(conditions) -> set[str]:
+def condition_tags(conditions: Source | None) -> set[str]:
     """The ``Condition`` values a race day's free-text conditions and temperature point to."""
     if conditions is None:
         return set()
@@ -238,12 +244,14 @@ def condition_tags(conditions) -> set[str]:
 # --- one step ------------------------------------------------------------------------
 
 
-def next_value(param: SetupParam, step: ParameterStep, current, direction: int) -> Decimal | int | None:
+def next_value(
+    param: SetupParam, step: ParameterStep, current: Value, direction: int
+) -> Decimal | int | None:
     """One step from ``current`` in ``direction``, inside the parameter's range; None at the limit."""
     if not param.is_numeric or current is None:
         return None
     now = Decimal(str(current))
-    low, high = Decimal(param.min), Decimal(param.max)
+    low, high = (Decimal(bound) for bound in param.bounds)
     ladder = step.ladder_values()
     if ladder:
         ahead = [v for v in ladder if (v - now) * direction > 0]
@@ -260,7 +268,9 @@ def next_value(param: SetupParam, step: ParameterStep, current, direction: int) 
     return target.quantize(Decimal("0.01"))
 
 
-def _advice_text(param: SetupParam, step: ParameterStep, direction: int, current, new_value) -> str:
+def _advice_text(
+    param: SetupParam, step: ParameterStep, direction: int, current: Value, new_value: Decimal | int | None
+) -> str:
     words = step.words(direction)
     words = words[:1].upper() + words[1:]
     unit = f" {param.unit}" if param.unit and param.unit != "°" else param.unit
@@ -319,7 +329,7 @@ def change_direction(parameter: str, old_value: str, new_value: str) -> int:
     return (new > old) - (new < old)
 
 
-def _add_history(suggestions: list[Suggestion], racer, codes: list[str]) -> None:
+def _add_history(suggestions: list[Suggestion], racer: RacerProfile, codes: list[str]) -> None:
     """How often this racer tried, kept and reverted each change for these symptoms.
 
     A numeric change counts when it went the same way; for text parameters
@@ -352,7 +362,7 @@ def _add_history(suggestions: list[Suggestion], racer, codes: list[str]) -> None
             suggestion.reverted += reverted
 
 
-def _add_community(suggestions: list[Suggestion], track: str, conditions, tags: set[str]) -> None:
+def _add_community(suggestions: list[Suggestion], track: str, conditions: Source, tags: set[str]) -> None:
     """The median (numbers) or most common value (text) that library setups at this track run."""
     if not suggestions:
         return
@@ -402,7 +412,7 @@ def _evidence(param: SetupParam, raw: list, where: str) -> Evidence | None:
     return Evidence(common, f"{common} on {n} of {total} setup{'s' if total != 1 else ''}", total, where)
 
 
-def _rank(suggestion: Suggestion) -> tuple:
+def _rank(suggestion: Suggestion) -> tuple[int, float, int, int, int]:
     """Kept before never tried before reverted; then how often kept; then the rules' score."""
     if suggestion.kept:
         tier = 0

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from advisor import theory
@@ -21,8 +23,9 @@ class TheoryUploadForm(forms.Form):
         choices=[("", "Guess from the file name and title"), *Topic.choices],
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         upload = cleaned.get("file")
         if upload is None:
             return cleaned
@@ -58,13 +61,14 @@ class TheoryDocumentAdminForm(forms.ModelForm):
         model = TheoryDocument
         fields = ["upload", "title", "category", "filename", "content", "file_path"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("title", "filename", "content"):
             self.fields[name].required = False
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         upload = cleaned.get("upload")
         if upload is not None:
             try:
@@ -95,7 +99,7 @@ class TheoryDocumentAdminForm(forms.ModelForm):
 
 
 class SymptomsField(forms.MultipleChoiceField):
-    def to_python(self, value):
+    def to_python(self, value: Any) -> list[str]:
         # "?symptom=" (an empty choice) means nothing ticked, not a bad choice.
         return [item for item in super().to_python(value) if item]
 
@@ -131,8 +135,9 @@ class TryChangeForm(forms.Form):
     symptom = forms.ChoiceField(choices=Symptom.choices)
     reason = forms.CharField(max_length=300, required=False)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         param = BY_FIELD.get(cleaned.get("parameter") or "")
         if param is None or "new_value" not in cleaned:
             return cleaned

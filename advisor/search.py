@@ -1,11 +1,15 @@
 """Full-text search of theory documents on PostgreSQL and SQLite (see ``TheoryDocumentQuerySet.search``)."""
 
 import re
+from collections.abc import Sequence
+from typing import Any, TypeVar, cast
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import models
-from django.db.models import F, FloatField, TextField
-from django.db.models.expressions import Expression, RawSQL
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Field, FloatField, TextField
+from django.db.models.expressions import Col, Combinable, Expression, RawSQL
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -57,6 +61,9 @@ STOP_WORDS = frozenset(
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 
+# Searching keeps the queryset's own class (``TheoryDocumentQuerySet``).
+QS = TypeVar("QS", bound=models.QuerySet[Any])
+
 
 def words(q: str) -> list[str]:
     """The query's words, lower-cased, without stop words or repeats, at most ``MAX_WORDS``."""
@@ -94,21 +101,23 @@ class SearchVectorColumn(Expression):
 
     output_field = SearchVectorField()
 
-    def __init__(self, key=None):
+    def __init__(self, key: Combinable | None = None) -> None:
         super().__init__()
-        self.key = F("pk") if key is None else key
+        self.key: Combinable = F("pk") if key is None else key
 
-    def get_source_expressions(self):
+    def get_source_expressions(self) -> list[Combinable]:
         return [self.key]
 
-    def set_source_expressions(self, exprs):
+    def set_source_expressions(self, exprs: Sequence[Combinable]) -> None:
         (self.key,) = exprs
 
-    def as_sql(self, compiler, connection):
-        return f"{compiler.quote_name_unless_alias(self.key.alias)}.search_vector", []
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        # Compiled only once the query has resolved F("pk") into the key's column.
+        key = cast(Col, self.key)
+        return f"{compiler.quote_name_unless_alias(key.alias)}.search_vector", []
 
 
-def postgres_search(queryset: models.QuerySet, terms: list[str]) -> models.QuerySet:
+def postgres_search(queryset: QS, terms: list[str]) -> QS:
     # plainto_tsquery: every word must match (stemmed), nothing is an operator.
     query = SearchQuery(" ".join(terms), search_type="plain", config="english")
     return (
@@ -138,27 +147,30 @@ def postgres_search(queryset: models.QuerySet, terms: list[str]) -> models.Query
 class Fts5Function(Expression):
     """One FTS5 auxiliary function (bm25, snippet) for the outer row, by a correlated lookup."""
 
-    def __init__(self, function_sql: str, match: str, output_field, key=None):
+    def __init__(
+        self, function_sql: str, match: str, output_field: Field, key: Combinable | None = None
+    ) -> None:
         super().__init__(output_field=output_field)
         self.function_sql = function_sql
         self.match = match
-        self.key = F("pk") if key is None else key
+        self.key: Combinable = F("pk") if key is None else key
 
-    def get_source_expressions(self):
+    def get_source_expressions(self) -> list[Combinable]:
         return [self.key]
 
-    def set_source_expressions(self, exprs):
+    def set_source_expressions(self, exprs: Sequence[Combinable]) -> None:
         (self.key,) = exprs
 
-    def as_sql(self, compiler, connection):
-        key_sql, key_params = compiler.compile(self.key)
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        # Compiled only once the query has resolved F("pk") into the key's column.
+        key_sql, key_params = compiler.compile(cast(Col, self.key))
         sql = (
             f"(SELECT {self.function_sql} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = {key_sql})"
         )
         return sql, [self.match, *key_params]
 
 
-def sqlite_search(queryset: models.QuerySet, terms: list[str]) -> models.QuerySet:
+def sqlite_search(queryset: QS, terms: list[str]) -> QS:
     # Each word quoted: FTS5 reads it as a plain term, never as syntax.
     match = " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
     matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S611

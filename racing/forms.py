@@ -110,7 +110,7 @@ class RaceDayChangeForm(forms.ModelForm):
             for _key, label, params in grouped()
         ]
         self.fields["old_value"].help_text = "Filled in from the day's current setup."
-        symptom = self.fields["symptom"]
+        symptom = cast(forms.ChoiceField, self.fields["symptom"])
         symptom.choices = [("", "Nothing in particular"), *Symptom.choices]
         symptom.help_text = "What the change is meant to fix: the advisor learns what you keep."
         # Choosing a parameter fills in its current value (htmx; without JS

@@ -33,7 +33,7 @@ CREATE VIRTUAL TABLE advisor_theorydocument_fts USING fts5(
 )
 """
 
-SQLITE_TRIGGERS = [
+SQLITE_TRIGGERS = (
     """
     CREATE TRIGGER advisor_theorydocument_fts_insert AFTER INSERT ON advisor_theorydocument BEGIN
         INSERT INTO advisor_theorydocument_fts(rowid, title, content) VALUES (new.id, new.title, new.content);
@@ -52,14 +52,14 @@ SQLITE_TRIGGERS = [
         INSERT INTO advisor_theorydocument_fts(rowid, title, content) VALUES (new.id, new.title, new.content);
     END
     """,
-]
+)
 
-SQLITE_DROP = [
+SQLITE_DROP = (
     "DROP TRIGGER IF EXISTS advisor_theorydocument_fts_update",
     "DROP TRIGGER IF EXISTS advisor_theorydocument_fts_delete",
     "DROP TRIGGER IF EXISTS advisor_theorydocument_fts_insert",
     "DROP TABLE IF EXISTS advisor_theorydocument_fts",
-]
+)
 
 
 class Migration(migrations.Migration):

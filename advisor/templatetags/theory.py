@@ -50,12 +50,12 @@ def theory_html(content: str, title: str = "") -> SafeString:
                 continue
             level = min(len(heading.group(1)) + 1, 6)
             html.append(f"<h{level}>{_inline(text)}</h{level}>")
-        elif (bullet := _BULLET.match(line)) or (numbered := _NUMBERED.match(line)):
-            tag = "ul" if bullet else "ol"
+        elif list_item := _BULLET.match(line) or _NUMBERED.match(line):
+            tag = "ul" if list_item.re is _BULLET else "ol"
             if paragraph or (items and tag != list_tag):
                 flush()
             list_tag = tag
-            items.append((bullet or numbered).group(1))
+            items.append(list_item.group(1))
         elif items and line[:1].isspace():
             items[-1] = f"{items[-1]} {stripped}"  # a list item's continuation line
         else:

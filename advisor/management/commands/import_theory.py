@@ -1,8 +1,10 @@
 """``manage.py import_theory PATH...``: Markdown, text and PDF files (or folders of them) into the theory library."""
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from advisor import services, theory
 from advisor.models import Topic
@@ -14,7 +16,7 @@ class Command(BaseCommand):
         "Importing a file again updates its document; nothing is stored twice."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument(
             "--category",
@@ -23,7 +25,7 @@ class Command(BaseCommand):
             help="The topic of every file imported (default: guessed from the file name and title).",
         )
 
-    def handle(self, *args, paths: list[str], category: str, **options):
+    def handle(self, *args: Any, paths: list[str], category: str, **options: Any) -> None:
         counts = dict.fromkeys(services.ImportOutcome, 0)
         self.failed = 0
         for path in self._files(paths):
@@ -52,7 +54,7 @@ class Command(BaseCommand):
         self.stderr.write(f"{path}: {reason}")
         self.failed += 1
 
-    def _files(self, paths: list[str]):
+    def _files(self, paths: list[str]) -> Iterator[Path]:
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
