@@ -73,8 +73,8 @@ def test_other_users_racers_are_not_listed(other_client, racers):
     response = other_client.get(reverse("racer_list"))
     assert response.status_code == 200
     assert "Alex" not in response.content.decode()
-    # The intruder got their own Default Racer on first request.
-    assert "Default Racer" in response.content.decode()
+    # The intruder got their own first racer, named after them, on first request.
+    assert "intruder" in response.content.decode()
 
 
 # --- owner -----------------------------------------------------------------
@@ -91,7 +91,7 @@ def test_login_loads_the_default_racer(client, user, racers):
 def test_new_user_gets_default_racer_on_first_login(client, user):
     client.force_login(user)
     racer = RacerProfile.objects.get(owner=user)
-    assert racer.name == "Default Racer" and racer.is_default
+    assert racer.name == "owner" and racer.is_default
     assert client.session[ACTIVE_RACER_KEY] == racer.pk
 
 
@@ -107,9 +107,10 @@ def test_signup_creates_default_racer_and_logs_in(client, db):
     )
     assert response.status_code == 302
     racer = RacerProfile.objects.get(owner__username="newbie")
-    assert racer.name == "Default Racer" and racer.is_default
+    assert racer.name == "newbie" and racer.is_default
     page = client.get(reverse("home")).content.decode()
-    assert "Default Racer" in page
+    assert "Default Racer" not in page
+    assert "<h1>newbie</h1>" in page
 
 
 def test_every_page_shows_the_switcher_with_stars_and_vehicle_counts(owner_client, racers):
