@@ -193,11 +193,16 @@ def sim_profile_link(request: AuthenticatedHttpRequest, pk: UUID) -> HttpRespons
 def sim_profile_unlink(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
     profile = _get_own_sim_profile(request, pk)
     if request.method == "POST":
+        was_verified = profile.is_verified
         try:
             services.sim_profile_unlink(profile=profile, user=request.user, ip=client_ip(request))
         except services.NotLinkedToYou:
             raise Http404("No such sim profile of yours.") from None
-        messages.success(request, f"Unlinked {profile.profile_name}. Its verification was removed.")
+        messages.success(
+            request,
+            f"Unlinked {profile.profile_name}."
+            + (" Its verified badge was removed." if was_verified else ""),
+        )
         return redirect("my_sim_profiles")
     return render_page(request, "sims/unlink_confirm.html", {"profile": profile}, partial="dialog")
 

@@ -249,6 +249,30 @@ def test_delete_asks_then_deletes_and_promotes(owner_client, user, racers):
     assert list(RacerProfile.objects.filter(owner=user).values_list("name", "is_default")) == [("Sam", True)]
 
 
+def test_deleting_the_default_names_who_takes_over(owner_client, racers):
+    page = owner_client.get(reverse("racer_delete", args=[racers[0].pk])).content.decode()
+    assert "Alex is your default racer:</strong> Sam becomes the default." in page
+    response = owner_client.post(reverse("racer_delete", args=[racers[0].pk]), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Deleted racer Alex and everything recorded for them.",
+        "Sam is now your default racer.",
+    ]
+
+
+def test_deleting_the_only_racer_says_a_new_one_takes_its_place(owner_client, user):
+    only = services.racer_get_or_create_default(owner=user)
+    page = owner_client.get(reverse("racer_delete", args=[only.pk])).content.decode()
+    assert "is your only racer:</strong> Apex makes a new, empty racer in their place." in page
+    assert "oldest remaining" not in page
+    response = owner_client.post(reverse("racer_delete", args=[only.pk]), follow=True)
+    new = RacerProfile.objects.get(owner=user)
+    assert new.pk != only.pk and new.is_default
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Deleted racer {only.name} and everything recorded for them.",
+        f"That was your only racer, so Apex made a new one: {new.name}.",
+    ]
+
+
 def test_racer_list_fragment_for_htmx(owner_client, racers):
     full = owner_client.get(reverse("racer_list"))
     fragment = owner_client.get(reverse("racer_list"), headers=HX)
