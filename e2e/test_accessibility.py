@@ -1,7 +1,7 @@
 """axe-core on every main page, logged in and out, light and dark, at phone size: no serious or critical violation."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
 from e2e.helpers import PASSWORD, account_with_racers, login, vehicle_with_baseline
 
