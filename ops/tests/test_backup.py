@@ -4,6 +4,7 @@ PostgreSQL: pg_dump -Fc, then pg_restore into a separate database created
 (and dropped) here. SQLite: the online backup API into a temporary file.
 """
 
+import io
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,10 +102,24 @@ def test_restore_replaces_what_the_database_holds(backup_file, tmp_path):
         assert snapshot(RESTORED) == original
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 def test_restore_asks_before_replacing(backup_file, tmp_path, monkeypatch):
+    monkeypatch.setattr("sys.stdin", Terminal())
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
     with fresh_database(tmp_path):
         with pytest.raises(CommandError, match="cancelled"):
+            call_command("restore_db", str(backup_file), database=RESTORED)
+        assert connections[RESTORED].introspection.table_names() == []
+
+
+def test_restore_without_a_terminal_says_to_pass_noinput(backup_file, tmp_path, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))  # piped, as under make in a script
+    with fresh_database(tmp_path):
+        with pytest.raises(CommandError, match="No terminal.*--noinput"):
             call_command("restore_db", str(backup_file), database=RESTORED)
         assert connections[RESTORED].introspection.table_names() == []
 
