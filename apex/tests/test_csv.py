@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import given
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from apex import csv as apex_csv
 
 
-def written(rows: list[list[str]]) -> str:
+def written(rows: Sequence[Sequence[object]]) -> str:
     buffer = io.StringIO(newline="")
     apex_csv.writer(buffer).writerows(rows)
     return buffer.getvalue()
