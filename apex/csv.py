@@ -16,11 +16,12 @@ again, so export then import gives back the value unchanged.
   before this rule.
 
 Reading: a field longer than ``csv.field_size_limit()`` (128 KiB) is a
-``CsvError`` with the line it starts on, never a traceback; files larger
-than a reader's own limit are refused before they are read (see
-``check_size``).
+``CsvError`` with the line it starts on, never a traceback. ``check_text``
+refuses a file over the reader's own size limit, binary or not UTF-8, a
+chunk at a time, before any row is used.
 """
 
+import codecs
 import csv
 import re
 from collections.abc import Iterable, Iterator
@@ -30,6 +31,7 @@ from typing import Any, Protocol
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+CHUNK_BYTES = 2**20
 
 
 class CsvError(Exception):
@@ -126,3 +128,32 @@ def check_size(path: Path, limit: int) -> None:
         raise CsvError(
             f"the file is {size / 2**20:,.1f} MiB, over the {limit / 2**20:,.0f} MiB limit; split it"
         )
+
+
+def check_text(path: Path, limit: int) -> int:
+    """The number of lines of a UTF-8 text file of at most ``limit`` bytes, read a chunk at a time.
+
+    Raises ``CsvError`` for a file over the limit, binary content (a NUL
+    byte) or bytes that are not UTF-8.
+    """
+    check_size(path, limit)
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    lines = offset = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            if b"\x00" in chunk:
+                raise CsvError("binary content, not a CSV text file")
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise CsvError(
+                    f"not UTF-8 text (bad byte at offset {offset - pending + exc.start})"
+                ) from None
+            lines += chunk.count(b"\n")
+            offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise CsvError("not UTF-8 text (the file ends inside a character)") from None
+    return lines

@@ -92,3 +92,26 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path):
         apex_csv.check_size(path, 3 * 2**20)
     assert error.value.line is None
     apex_csv.check_size(path, 4 * 2**20)
+
+
+def test_check_text_counts_lines_a_chunk_at_a_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(apex_csv, "CHUNK_BYTES", 4)
+    path = tmp_path / "ok.csv"
+    path.write_bytes("\ufeffname\nMüller\nZoë\n".encode())
+    assert apex_csv.check_text(path, 2**20) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"a,b\n1,\x00\n", "binary content, not a CSV text file"),
+        ("a,b\nM\u00fcller\n".encode("latin-1"), r"not UTF-8 text \(bad byte at offset 5\)"),
+        (b"a,b\nM\xc3", r"not UTF-8 text \(the file ends inside a character\)"),
+    ],
+)
+def test_check_text_refuses_binary_and_non_utf8(tmp_path, monkeypatch, content, reason):
+    monkeypatch.setattr(apex_csv, "CHUNK_BYTES", 3)  # the bad byte lands in a later chunk
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(apex_csv.CsvError, match=reason):
+        apex_csv.check_text(path, 2**20)

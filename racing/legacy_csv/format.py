@@ -6,7 +6,6 @@ a form accept exactly the same values; the field's message becomes the
 row's reject reason. Dates and timestamps have legacy formats of their own.
 """
 
-import codecs
 import hashlib
 import re
 import sys
@@ -49,7 +48,6 @@ SHOWN_VALUE_MAX = 40  # longer values are left out of a reject reason
 # A file is read in chunks, so memory does not grow with it; this limit keeps
 # the rows held for one run (keys seen, rejects for the report) bounded too.
 MAX_FILE_BYTES = 20 * 2**20
-CHUNK_BYTES = 2**20
 
 
 class LegacyCsvError(Exception):
@@ -92,10 +90,6 @@ def check_folder(folder: Path) -> None:
 def _check_file(path: Path, columns: list[str]) -> None:
     """The whole file read once, a chunk at a time: size, content, header and CSV syntax."""
     name = path.name
-    try:
-        apex_csv.check_size(path, MAX_FILE_BYTES)
-    except apex_csv.CsvError as exc:
-        raise LegacyCsvError(f"{name}: {exc}") from None
     _scan_bytes(path)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         records = _records(handle, name)
@@ -125,26 +119,11 @@ def _check_header(name: str, header: list[str], columns: list[str]) -> None:
 
 
 def _scan_bytes(path: Path) -> int:
-    """The number of lines; ``LegacyCsvError`` for binary or non-UTF-8 content."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    lines = offset = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK_BYTES):
-            if b"\x00" in chunk:
-                raise LegacyCsvError(f"{path.name}: binary content, not a CSV text file.")
-            pending = len(decoder.getstate()[0])
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                at = offset - pending + exc.start
-                raise LegacyCsvError(f"{path.name}: not UTF-8 text (bad byte at offset {at}).") from None
-            lines += chunk.count(b"\n")
-            offset += len(chunk)
+    """The number of lines; ``LegacyCsvError`` for a file too big, binary or not UTF-8."""
     try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        raise LegacyCsvError(f"{path.name}: not UTF-8 text (the file ends inside a character).") from None
-    return lines
+        return apex_csv.check_text(path, MAX_FILE_BYTES)
+    except apex_csv.CsvError as exc:
+        raise LegacyCsvError(f"{path.name}: {exc}.") from None
 
 
 def _records(handle: Iterable[str], name: str) -> Iterator[tuple[int, list[str]]]:
