@@ -84,7 +84,10 @@ def check_folder(folder: Path) -> None:
     if missing:
         raise LegacyCsvError(f"{folder}: missing {', '.join(missing)}.")
     for name, columns in FILES.items():
-        _check_file(folder / name, columns)
+        try:
+            _check_file(folder / name, columns)
+        except OSError as exc:
+            raise LegacyCsvError(f"{name}: cannot read it ({exc.strerror or exc}).") from None
 
 
 def _check_file(path: Path, columns: list[str]) -> None:

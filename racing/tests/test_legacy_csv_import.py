@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 
+from apex import csv as apex_csv
 from apex.tests.fixtures import make_user
 from library.models import LibrarySetup
 from profiles.models import RacerProfile, Sponsor
@@ -497,3 +498,13 @@ def test_rejects_report_keeps_formula_cells_as_they_were_in_the_file(clean, user
     row = list(csv.reader(raw.splitlines()))[1]
     assert row[:2] == ["32", "unknown racer 'Nobody'"]
     assert row[4:] == ["'=1+1", "", "Practice", '\'=HYPERLINK("x")']
+
+
+def test_an_unreadable_file_is_refused_with_its_name(clean, user, monkeypatch):
+    def denied(path, limit):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(apex_csv, "check_text", denied)
+    _expect_refusal(
+        clean, user.username, r"Nothing imported: racer_profiles.csv: cannot read it \(Permission denied\)"
+    )
