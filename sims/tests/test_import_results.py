@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from sims import services
+from sims import results_csv, services
 from sims.forms import LapTimeField
 from sims.models import Event, EventResult, SimProfile
 from sims.tests.factories import make_profile, make_simulator
@@ -238,3 +238,19 @@ def test_a_long_file_imports_in_batches_and_again_changes_nothing(tmp_path, monk
     assert EventResult.objects.count() == 10 and SimProfile.objects.count() == 10
     run(path)
     assert "Nothing to change: Round 1 already has these 10 results." in capsys.readouterr().out
+
+
+def test_a_file_that_changes_between_the_two_reads_imports_nothing(tmp_path, monkeypatch):
+    make_simulator()
+    path = write(tmp_path, HEADER + "1,A,1,10,,\n2,B,2,10,,\n")
+    check_rows = results_csv.check_rows
+
+    def check_then_change(file):
+        checked = check_rows(file)
+        write(tmp_path, HEADER + "1,A,1,10,,\n2,B,x,10,,\n")
+        return checked
+
+    monkeypatch.setattr(results_csv, "check_rows", check_then_change)
+    with pytest.raises(CommandError, match=r"The file changed while it was imported \(line 3: position 'x'"):
+        run(path)
+    assert not Event.objects.exists() and not SimProfile.objects.exists()
