@@ -115,3 +115,8 @@ def test_check_text_refuses_binary_and_non_utf8(tmp_path, monkeypatch, content, 
     path.write_bytes(content)
     with pytest.raises(apex_csv.CsvError, match=reason):
         apex_csv.check_text(path, 2**20)
+
+
+def test_numbers_escaped_by_the_strict_owasp_rule_read_back_as_numbers():
+    """Other tools quote every cell starting with "-", numbers too; the import still reads -31.2."""
+    assert read_back("'-31.2,'-5,'+3\r\n") == [["-31.2", "-5", "+3"]]
