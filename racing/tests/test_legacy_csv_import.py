@@ -508,3 +508,16 @@ def test_an_unreadable_file_is_refused_with_its_name(clean, user, monkeypatch):
     _expect_refusal(
         clean, user.username, r"Nothing imported: racer_profiles.csv: cannot read it \(Permission denied\)"
     )
+
+
+def test_numbers_quoted_by_a_spreadsheet_tool_import_as_numbers(clean, user):
+    path = clean / "car_configs.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    assert ",-1.5,-1," in lines[1]
+    lines[1] = lines[1].replace(",-1.5,-1,", ",'-1.5,'-1,")
+    path.write_text("".join(lines))
+
+    assert run_import(clean, user) == 0
+
+    nb48 = BaselineVersion.objects.get(vehicle__racer__owner=user, vehicle__model="NB48 2.2")
+    assert (nb48.c_f, nb48.c_r) == (Decimal("-1.5"), Decimal("-1"))
