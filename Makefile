@@ -59,10 +59,11 @@ check: $(STAMP)
 
 # Backups (see README): `make backup` writes backups/apex-<UTC time>.dump on
 # PostgreSQL or .sqlite3 on SQLite (OUTPUT=file to choose); `make restore
-# BACKUP=file` replaces the database with that backup after asking.
+# BACKUP=file` replaces the database with that backup after asking (NOINPUT=1:
+# without asking, e.g. from a script).
 backup: $(STAMP)
 	$(PY) manage.py backup_db $(if $(OUTPUT),--output "$(OUTPUT)")
 
 restore: $(STAMP)
 	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/apex-<time>.dump" >&2; exit 1; }
-	$(PY) manage.py restore_db "$(BACKUP)"
+	$(PY) manage.py restore_db "$(BACKUP)" $(if $(NOINPUT),--noinput)
