@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -5,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import RacerProfile
+from racing.laps import parse_lap_times
 from racing.models import RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
 from racing.setup_params import BY_FIELD, PARAMS, Value, grouped
 from racing.symptoms import Symptom
@@ -184,12 +186,28 @@ class CompareForm(forms.Form):
             cast(forms.ChoiceField, self.fields[name]).choices = [("", "Choose a setup"), *choices, *shown]
 
 
+class LapTimesField(forms.CharField):
+    """Lap times pasted from a timing screen or export, cleaned to a list of seconds (``parse_lap_times``)."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"})
+
+    def clean(self, value: Any) -> list[Decimal]:
+        text = super().clean(value)
+        return parse_lap_times(text)
+
+
 class RaceDayRoundForm(forms.ModelForm):
+    laps = LapTimesField(
+        label="Lap times",
+        required=False,
+        help_text="Paste them from the timing screen: 32.451 or 1:02.004, separated by commas, spaces or new lines.",
+    )
+
     class Meta:
         model = RaceDayRound
         fields = ["kind", "result", "note"]
         labels = {"kind": "Round"}
-        help_texts = {"result": "e.g. “P3, 21 laps, best 32.4 s”."}
+        help_texts = {"result": "e.g. “P3, 21 laps”."}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 

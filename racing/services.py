@@ -4,6 +4,7 @@ Every function is keyword-only and runs under ``transaction.atomic``.
 """
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -14,6 +15,7 @@ from racing.models import (
     BaselineVersion,
     RaceDay,
     RaceDayChange,
+    RaceDayLap,
     RaceDayRound,
     TrackLog,
     Vehicle,
@@ -167,10 +169,17 @@ def _copy_setup(source: RaceDay, target: RaceDay) -> None:
         setattr(target, name, getattr(source, name))
 
 
-def race_day_round_add(*, race_day: RaceDay, kind: str, note: str = "", result: str = "") -> RaceDayRound:
+def race_day_round_add(
+    *, race_day: RaceDay, kind: str, note: str = "", result: str = "", laps: Sequence[Decimal] = ()
+) -> RaceDayRound:
+    """A round and its laps, numbered from 1 in the order given: all of it or nothing."""
     with transaction.atomic():
         locked = _lock_open(race_day)
-        return RaceDayRound.objects.create(race_day=locked, kind=kind, note=note, result=result)
+        round_ = RaceDayRound.objects.create(race_day=locked, kind=kind, note=note, result=result)
+        RaceDayLap.objects.bulk_create(
+            RaceDayLap(round=round_, lap_no=number, time=time) for number, time in enumerate(laps, start=1)
+        )
+        return round_
 
 
 def race_day_close(*, race_day: RaceDay, note: str = "") -> TrackLog:

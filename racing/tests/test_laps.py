@@ -79,6 +79,7 @@ def test_stats_of_no_laps_and_one_lap():
 def test_stats_bounds(laps):
     stats = lap_stats(laps)
     assert stats.count == len(laps)
+    assert stats.median is not None and stats.average is not None and stats.std_dev is not None
     assert stats.best == min(laps)
     assert stats.best <= stats.median <= max(laps)
     assert stats.best - D("0.0005") <= stats.average <= max(laps) + D("0.0005")
