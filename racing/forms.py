@@ -10,6 +10,7 @@ from racing.laps import parse_lap_times
 from racing.models import RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
 from racing.setup_params import BY_FIELD, PARAMS, Value, grouped
 from racing.symptoms import Symptom
+from racing.timing_import import FORMATS
 
 
 class SetupFieldsMixin(forms.BaseForm):
@@ -209,6 +210,30 @@ class RaceDayRoundForm(forms.ModelForm):
         labels = {"kind": "Round"}
         help_texts = {"result": "e.g. “P3, 21 laps”."}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class TimingImportForm(forms.Form):
+    """A timing system's export to read one round's laps from (``racing.timing_import``)."""
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    file = forms.FileField(
+        label="Timing file",
+        help_text="A MyLaps Speedhive laps CSV, or a LiveRC lap table saved as CSV. "
+        "You are found by your vehicle's or racer's transponder, else by your racer name.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+    )
+    kind = forms.ChoiceField(label="Round", choices=RaceDayRound.Kind)
+    format = forms.ChoiceField(
+        required=False, choices=[("", "Tell from the file"), *FORMATS.items()], label="Format"
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is over 2 MB: a timing export of one race is far smaller.")
+        self.file_name = upload.name
+        return bytes(upload.read())
 
 
 class RaceDayCloseForm(forms.Form):

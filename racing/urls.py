@@ -1,6 +1,6 @@
 from django.urls import path
 
-from racing.views import baselines, compare, garage, race_days, track_log
+from racing.views import baselines, compare, garage, laps, race_days, track_log
 
 urlpatterns = [
     # Garage: the active racer's vehicles and their baselines.
@@ -40,6 +40,7 @@ urlpatterns = [
         name="raceday_change_status",
     ),
     path("race-days/<int:pk>/rounds/", race_days.raceday_round_add, name="raceday_round_add"),
+    path("race-days/<int:pk>/laps/import/", laps.raceday_laps_import, name="raceday_laps_import"),
     path("race-days/<int:pk>/close/", race_days.raceday_close, name="raceday_close"),
     path("race-days/<int:pk>/promote/", race_days.raceday_promote, name="raceday_promote"),
     # Track log.
