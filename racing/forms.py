@@ -236,6 +236,26 @@ class TimingImportForm(forms.Form):
         return bytes(upload.read())
 
 
+class LapCompareForm(forms.Form):
+    """Two sets of laps to overlay: any round, or a whole race day, of the racer's recent race days."""
+
+    a = forms.ChoiceField(label="First")
+    b = forms.ChoiceField(label="Second")
+
+    def __init__(self, *args: Any, race_days: list[RaceDay], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, list[tuple[str, str]]]] = []
+        for day in race_days:
+            label = f"{day.track} {day.date:%-d %b %Y}, {day.vehicle}"
+            rounds = [
+                (f"round:{r.pk}", f"{label} · R{n} {r.get_kind_display()}")
+                for n, r in enumerate(day.rounds.all(), start=1)
+            ]
+            choices.append((label, [(f"day:{day.pk}", f"{label} · whole day"), *rounds]))
+        for name in ("a", "b"):
+            cast(forms.ChoiceField, self.fields[name]).choices = choices
+
+
 class RaceDayCloseForm(forms.Form):
     note = forms.CharField(
         required=False,
