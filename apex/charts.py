@@ -7,6 +7,7 @@ so its text stays readable at either size; each page puts the data beside
 it as a table, the chart's text alternative.
 """
 
+import datetime
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ class Size:
 
 
 NARROW = Size(width=360, height=300, left=52, right=12, top=16, bottom=44)
-WIDE = Size(width=760, height=360, left=64, right=20, top=20, bottom=48)
+WIDE = Size(width=640, height=340, left=56, right=16, top=20, bottom=48)
 
 
 @dataclass(frozen=True)
@@ -131,14 +132,20 @@ def _plot(
     y_format: Formatter,
     x_format: Formatter,
     invert_y: bool,
+    y_floor: float | None,
 ) -> Plot:
     xs = [d[0] for _name, data in series for d in data] + [m[0] for m in markers]
     ys = [d[1] for _name, data in series for d in data]
     y_values = nice_ticks(min(ys), max(ys), 5 if size is WIDE else 4)
+    if y_floor is not None:  # no position 0: the first tick moves up to the floor
+        y_values = sorted({max(v, y_floor) for v in y_values})
     y_low, y_high = y_values[0], y_values[-1]
     x_low, x_high = min(xs), max(xs)
     if x_low == x_high:
         x_low, x_high = x_low - 1, x_high + 1
+    # A little room at both ends, so the end points and their labels clear the axis and the edge.
+    pad = (x_high - x_low) * 0.04
+    x_low, x_high = x_low - pad, x_high + pad
     top, bottom = (size.plot_bottom, size.top) if invert_y else (size.top, size.plot_bottom)
 
     def sx(value: float) -> float:
@@ -171,6 +178,13 @@ def plain(value: float) -> str:
     return f"{value:g}"
 
 
+def date_axis(days: Sequence[float]) -> Formatter:
+    """Labels for an axis of day numbers (``date.toordinal()``): day and month, or month and year over a long span."""
+    long_span = bool(days) and max(days) - min(days) > 200
+    pattern = "%b %Y" if long_span else "%-d %b"
+    return lambda value: datetime.date.fromordinal(int(value)).strftime(pattern)
+
+
 def line_chart(
     *,
     title: str,
@@ -183,6 +197,7 @@ def line_chart(
     y_format: Formatter | None = None,
     x_format: Formatter | None = None,
     invert_y: bool = False,
+    y_floor: float | None = None,
     slug: str = "chart",
 ) -> LineChart:
     """A chart of ``series`` (name, [(x, y, label)…]) with vertical ``markers`` (x, label).
@@ -205,6 +220,7 @@ def line_chart(
             y_format=y_format or plain,
             x_format=x_format or plain,
             invert_y=invert_y,
+            y_floor=y_floor,
         )
         for size in (NARROW, WIDE)
     ]

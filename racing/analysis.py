@@ -5,12 +5,11 @@ prefetched) and returns what the page shows: a chart (``apex.charts``) and
 the same numbers as table rows, the chart's text alternative.
 """
 
-import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from apex.charts import Datum, LineChart, line_chart
+from apex.charts import Datum, LineChart, date_axis, line_chart
 from racing.laps import LapStats, best_consecutive, format_lap, lap_stats
 from racing.models import RaceDay, RaceDayChange, RaceDayRound
 
@@ -218,7 +217,7 @@ def vehicle_history(race_days: Sequence[RaceDay]) -> tuple[list[HistoryRow], Lin
         y_label="Lap time (s), lower is faster",
         y_format=lap_axis,
         x_ticks=[(x(r.race_day), f"{r.race_day.date:%-d %b}") for r in dated] if len(dated) <= 5 else None,
-        x_format=lambda v: f"{datetime.date.fromordinal(int(v)):%b %Y}",
+        x_format=date_axis([x(r.race_day) for r in dated]),
         slug="history-chart",
     )
     return rows, chart

@@ -1,9 +1,8 @@
 """A sim profile's results over time as charts (``apex.charts``): finishing position and best lap per event."""
 
-import datetime
 from collections.abc import Sequence
 
-from apex.charts import LineChart, line_chart
+from apex.charts import LineChart, date_axis, line_chart
 from sims.models import EventResult
 
 
@@ -17,10 +16,6 @@ def _x_ticks(results: Sequence[EventResult]) -> list[tuple[float, str]] | None:
     if len(results) > 5:
         return None
     return [(_day(r), f"{r.event.start_time:%-d %b}") for r in results]
-
-
-def _month(value: float) -> str:
-    return f"{datetime.date.fromordinal(int(value)):%b %Y}"
 
 
 def _seconds(value: float) -> str:
@@ -39,9 +34,10 @@ def results_charts(results: Sequence[EventResult]) -> tuple[LineChart, LineChart
         x_label="Event date",
         y_label="Position, P1 at the top",
         invert_y=True,
+        y_floor=1,
         x_ticks=_x_ticks(ordered),
-        x_format=_month,
-        y_format=lambda v: f"P{v:g}",
+        x_format=date_axis([_day(r) for r in ordered]),
+        y_format=lambda v: f"P{v:g}" if v == int(v) else "",  # no "P1.5"
         slug="position-chart",
     )
     best_lap = line_chart(
@@ -60,7 +56,7 @@ def results_charts(results: Sequence[EventResult]) -> tuple[LineChart, LineChart
         x_label="Event date",
         y_label="Best lap (s), lower is faster",
         x_ticks=_x_ticks(timed),
-        x_format=_month,
+        x_format=date_axis([_day(r) for r in timed]),
         y_format=_seconds,
         slug="best-lap-chart",
     )

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apex.charts import NARROW, WIDE, line_chart, nice_ticks
+from apex.charts import NARROW, WIDE, date_axis, line_chart, nice_ticks
 
 
 def test_nice_ticks_cover_the_range_in_round_steps():
@@ -36,7 +36,7 @@ def test_points_inside_the_plot_and_lower_values_lower(plot_name, size):
     a = plot.lines[0].points
     for point in a + plot.lines[1].points:
         assert size.left <= point.x <= size.plot_right and size.top <= point.y <= size.plot_bottom
-    assert a[0].x == size.left and a[1].x == size.plot_right
+    assert size.left < a[0].x < a[1].x < size.plot_right
     assert a[0].y > a[1].y  # 30 s is drawn below 32 s
     assert plot.lines[0].path.startswith("M") and " L" in plot.lines[0].path
 
@@ -71,3 +71,24 @@ def test_one_point_is_drawn_in_the_middle():
     chart = line_chart(title="t", description="d", series=[("A", [(3, 40, "")])], x_label="x", y_label="y")
     point = chart.narrow.lines[0].points[0]
     assert point.x == (NARROW.left + NARROW.plot_right) / 2
+
+
+def test_a_floor_keeps_ticks_at_or_above_it():
+    chart = line_chart(
+        title="t",
+        description="d",
+        series=[("P", [(1, 2, ""), (2, 14, "")])],
+        x_label="x",
+        y_label="y",
+        y_floor=1,
+    )
+    labels = [t.value for t in chart.wide.y_ticks]
+    assert labels[0] == 1 and all(v >= 1 for v in labels)
+
+
+def test_date_axis_labels_by_span():
+    import datetime
+
+    day = datetime.date(2026, 3, 8).toordinal()
+    assert date_axis([day, day + 30])(day) == "8 Mar"
+    assert date_axis([day, day + 300])(day) == "Mar 2026"
