@@ -192,9 +192,15 @@ class LapTimesField(forms.CharField):
 
     widget = forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"})
 
+    MAX_LAPS = 500  # a 24-hour race on a short track; more is a paste gone wrong
+
     def clean(self, value: Any) -> list[Decimal]:
-        text = super().clean(value)
-        return parse_lap_times(text)
+        laps = parse_lap_times(super().clean(value))
+        if len(laps) > self.MAX_LAPS:
+            raise forms.ValidationError(
+                f"{len(laps)} laps is more than one round holds ({self.MAX_LAPS} at most)."
+            )
+        return laps
 
 
 class RaceDayRoundForm(forms.ModelForm):

@@ -87,3 +87,9 @@ def test_the_database_numbers_laps_from_one(race_day):
     round_ = services.race_day_round_add(race_day=race_day, kind="main")
     with pytest.raises(IntegrityError), transaction.atomic():
         RaceDayLap.objects.create(round=round_, lap_no=0, time=Decimal("30"))
+
+
+def test_more_laps_than_a_round_holds_is_refused(owner_client, race_day):
+    response = _add_round(owner_client, race_day, " ".join(["30"] * 501))
+    assert response.status_code == 422 and "501 laps is more than one round holds" in response.content.decode()
+    assert not RaceDayRound.objects.exists()
