@@ -91,5 +91,7 @@ def test_the_database_numbers_laps_from_one(race_day):
 
 def test_more_laps_than_a_round_holds_is_refused(owner_client, race_day):
     response = _add_round(owner_client, race_day, " ".join(["30"] * 501))
-    assert response.status_code == 422 and "501 laps is more than one round holds" in response.content.decode()
+    assert (
+        response.status_code == 422 and "501 laps is more than one round holds" in response.content.decode()
+    )
     assert not RaceDayRound.objects.exists()
