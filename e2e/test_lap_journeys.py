@@ -1,6 +1,7 @@
 """Lap-time journey in a real browser: laps pasted into two rounds with a change between them,
 then the race day's analysis shows both rounds and the change."""
 
+import datetime
 import re
 
 from playwright.sync_api import Page, expect
@@ -28,7 +29,9 @@ def add_round(page: Page, kind: str, laps: str) -> None:
 def test_laps_in_two_rounds_with_a_change_between_show_on_the_analysis(page):
     _owner, (lena,) = account_with_racers("lena", "Lena")
     vehicle = vehicle_with_baseline(lena)
-    race_day = services.race_day_start(racer=lena, vehicle=vehicle, track="Genk", date="2025-05-04")
+    race_day = services.race_day_start(
+        racer=lena, vehicle=vehicle, track="Genk", date=datetime.date(2025, 5, 4)
+    )
     login(page, "lena", PASSWORD)
     page.goto(race_day.get_absolute_url())
     assert_fields_labelled(page)

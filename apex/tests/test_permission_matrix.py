@@ -197,7 +197,7 @@ def url_kwargs(w: World, key: str) -> dict:
 
 def post_data(w: World, key: str) -> dict:
     setup_fields = {name: str(value) for name, value in SETUP.items()}
-    return {
+    data: dict[str, dict] = {
         "": {},
         "racer": {"name": "Posted racer"},
         "racer_edit": {
@@ -229,7 +229,8 @@ def post_data(w: World, key: str) -> dict:
         "visibility": {},
         "close": {"note": ""},
         "try_it": {"parameter": "df", "new_value": "6000", "symptom": "entry_understeer"},
-    }[key]
+    }
+    return data[key]
 
 
 def query_for(w: World, row: Row) -> str:
