@@ -190,8 +190,8 @@ def test_other_user_downloads_only_their_own_data(other_client, user, tmp_path):
 
     files = _zip_files(other_client.get(reverse("legacy_csv_download")))
 
-    # Only the racer every account gets on login; none of the owner's rows.
-    assert [row[0] for row in files["racer_profiles.csv"]] == ["Name", "Default Racer"]
+    # Only the first racer every account gets on login (named after the user); none of the owner's rows.
+    assert [row[0] for row in files["racer_profiles.csv"]] == ["Name", "intruder"]
     assert all(len(files[name]) == 1 for name in ("car_configs.csv", "master_library.csv", "track_logs.csv"))
 
 
