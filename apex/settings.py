@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # the built-in widget templates, for FORM_RENDERER
     "django_htmx",
+    "ninja",  # the API docs page served from static files (no CDN, no inline script)
     "template_partials",
     "allauth",
     "allauth.account",
@@ -131,6 +132,7 @@ INSTALLED_APPS = [
     "sims",
     "ops",
     "advisor",
+    "api",
 ]
 
 MIDDLEWARE = [
