@@ -87,13 +87,22 @@ def keyset(queryset: QuerySet, params: PageParams, *, order: tuple[str, ...]) ->
 
 
 def directory_keyset(queryset: QuerySet, params: PageParams) -> tuple[list[Any], str | None]:
-    """The driver directory's own keyset (newest activity first), exactly as its pages walk it."""
+    """The driver directory's own keyset (newest activity first), exactly as its pages walk it.
+
+    Its cursor (a timestamp with "+00:00" and an id) is wrapped in base64url, so it goes into a URL as it is.
+    """
     query = QueryDict(mutable=True)
     if params.cursor:
-        query["after"] = params.cursor
+        try:
+            query["after"] = base64.urlsafe_b64decode(
+                params.cursor + "=" * (-len(params.cursor) % 4)
+            ).decode()
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            raise _invalid_cursor() from None
     page = keyset_page(queryset, query, keep={}, size=params.limit)
     if params.cursor and not page.has_previous:  # keyset_page read no cursor in it
         raise _invalid_cursor()
     if not page.has_next or not page.next_query:
         return page.items, None
-    return page.items, QueryDict(page.next_query)["after"]
+    after = QueryDict(page.next_query)["after"]
+    return page.items, base64.urlsafe_b64encode(after.encode()).decode().rstrip("=")
