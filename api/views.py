@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -39,8 +39,7 @@ def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    if services.token_revoke(user=request.user, token_id=pk):
-        messages.success(request, "Revoked the token: anything using it is refused from now on.")
-    else:
-        messages.info(request, "That token was already revoked.")
+    if not services.token_revoke(user=request.user, token_id=pk):
+        raise Http404("No such token (already revoked?).")
+    messages.success(request, "Revoked the token: anything using it is refused from now on.")
     return redirect("api_tokens")
