@@ -11,4 +11,3 @@ class ApiTokenForm(forms.ModelForm):
             "name": "What uses it, e.g. “timing laptop” or “club results”.",
             "scope": "Read lets a tool see your data; read and write also lets it record race days and baselines.",
         }
-        widgets = {"scope": forms.RadioSelect}

@@ -30,8 +30,8 @@ def test_tokens_page_needs_login(client):
 
 
 def test_created_token_is_shown_once_and_stored_hashed(owner_client, user):
-    response = owner_client.post("/api-tokens/", {"name": "timing laptop", "scope": "write"})
-    assert response.status_code == 200
+    response = owner_client.post("/api-tokens/", {"name": "timing laptop", "scope": "write"}, follow=True)
+    assert response.redirect_chain == [("/api-tokens/", 302)]
     raw = response.context["created"]
     assert raw.startswith("apex_") and raw in response.content.decode()
     assert response["Cache-Control"] == "no-store"
