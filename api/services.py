@@ -7,13 +7,17 @@ Every function is keyword-only; the ones that write several rows run under
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -103,7 +107,33 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=RETRY_BASE_SECONDS * 2 ** (attempts - 1))
 
 
+class AddressNotAllowed(Exception):
+    """The webhook's host is on a private network: Apex would be posting inside its own walls."""
+
+
+def _check_address(url: str) -> None:
+    """Refuse hosts that resolve to a non-public address unless ``WEBHOOK_PRIVATE_ADDRESSES`` is on.
+
+    Any user can register a URL, so without this a webhook could make the
+    server post to a database, a metadata service or an admin page on its
+    own network.
+    """
+    if settings.WEBHOOK_PRIVATE_ADDRESSES:
+        return
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, ValueError) as failure:
+        raise OSError(f"cannot resolve {host}: {failure}") from None
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global:
+            raise AddressNotAllowed(f"{host} is a private address ({address}); not delivered")
+
+
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    _check_address(url)
     # http(s) only: the API refuses any other scheme when the webhook is registered.
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT_SECONDS) as response:  # noqa: S310
@@ -127,6 +157,9 @@ def delivery_attempt(*, delivery: WebhookDelivery, now: dt.datetime | None = Non
         status = _post(delivery.webhook.url, body, headers)
     except urllib.error.HTTPError as answer:
         status, error = answer.code, f"HTTP {answer.code}"
+    except AddressNotAllowed as refused:
+        error = str(refused)[:300]
+        delivery.attempts = MAX_ATTEMPTS - 1  # no retry can change the address
     except (urllib.error.URLError, OSError, ValueError) as failure:
         error = str(getattr(failure, "reason", failure))[:300] or failure.__class__.__name__
     delivery.attempts += 1

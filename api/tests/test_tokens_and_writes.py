@@ -153,7 +153,8 @@ class _Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    settings.WEBHOOK_PRIVATE_ADDRESSES = True  # the receiver listens on 127.0.0.1
     _Receiver.answers, _Receiver.received = [], []
     server = HTTPServer(("127.0.0.1", 0), _Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -222,7 +223,20 @@ def test_failed_delivery_is_retried_with_backoff_then_given_up(user, receiver, c
     assert len(handler.received) == services.MAX_ATTEMPTS
 
 
-def test_unreachable_receiver_is_a_retry_with_its_reason(user):
+def test_private_addresses_are_not_posted_to(user, settings):
+    settings.WEBHOOK_PRIVATE_ADDRESSES = False
+    for url in ("http://127.0.0.1:9/hook", "http://169.254.169.254/latest/meta-data", "http://[::1]/x"):
+        hook = services.webhook_create(user=user, url=url, events=["baseline.saved"])
+        delivery = WebhookDelivery.objects.create(
+            webhook=hook, event="baseline.saved", payload={}, next_attempt_at=timezone.now()
+        )
+        services.delivery_attempt(delivery=delivery)
+        delivery.refresh_from_db()
+        assert delivery.status == "failed" and "private address" in delivery.last_error
+
+
+def test_unreachable_receiver_is_a_retry_with_its_reason(user, settings):
+    settings.WEBHOOK_PRIVATE_ADDRESSES = True
     hook = services.webhook_create(user=user, url="http://127.0.0.1:9/closed-port", events=["baseline.saved"])
     delivery = WebhookDelivery.objects.create(
         webhook=hook, event="baseline.saved", payload={}, next_attempt_at=timezone.now()
