@@ -10,7 +10,7 @@ from ninja import Query, Router
 from advisor.forms import AdviceForm, BaselineAdviceForm
 from advisor.views import MAX_SUGGESTIONS
 from api.auth import READ
-from api.endpoints.common import PUBLIC_ERRORS, READ_ERRORS, account, text_filter
+from api.endpoints.common import PUBLIC_ERRORS, READ_ERRORS, text_filter
 from api.endpoints.garage import own_vehicle
 from api.endpoints.race_days import own_race_day
 from api.pagination import PageParams, keyset
@@ -107,7 +107,6 @@ def advisor(request: HttpRequest, payload: AdviceIn) -> list[dict[str, Any]]:
             conditions=form.cleaned_data,
             racer=vehicle.racer,
         )
-    account(request)  # the token's account owns what was advised on (checked above)
     return [_suggestion(s) for s in suggestions[:MAX_SUGGESTIONS]]
 
 

@@ -4,10 +4,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
+from ninja.decorators import decorate_view
 
 from api import services
 from api.auth import READ, WRITE
 from api.endpoints.common import READ_ERRORS, WRITE_ERRORS, Id, account
+from api.idempotency import idempotent
 from api.models import Webhook
 from api.pagination import PageParams, keyset
 from api.problems import ApiProblem
@@ -33,6 +35,7 @@ def webhook_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, obj
 
 
 @router.post("/webhooks", response={201: WebhookCreatedOut, **WRITE_ERRORS}, auth=WRITE)
+@decorate_view(idempotent)
 def webhook_create(request: HttpRequest, payload: WebhookIn) -> Status[Webhook]:
     """Register a URL for events; the answer holds the signing secret, shown only this once."""
     try:
@@ -47,6 +50,7 @@ def webhook_create(request: HttpRequest, payload: WebhookIn) -> Status[Webhook]:
 
 
 @router.delete("/webhooks/{webhook_id}", response={204: None, **WRITE_ERRORS}, auth=WRITE)
+@decorate_view(idempotent)
 def webhook_delete(request: HttpRequest, webhook_id: Id) -> Status[None]:
     if not services.webhook_delete(user=account(request), webhook_id=webhook_id):
         raise Http404("No such webhook.")
