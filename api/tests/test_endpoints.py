@@ -352,3 +352,54 @@ def test_link_taken_by_someone_else_is_409(client, world):
         headers=bearer(world.owner_write),
     )
     assert mine.status_code == 409 and "another account" in mine.json()["detail"]
+
+
+def test_advisor_on_a_race_day_and_either_setup_required(client, world):
+    token = bearer(world.owner_read)
+    on_day = client.post(
+        "/api/v1/advisor",
+        {"symptoms": ["traction_roll"], "race_day": world.race_day},
+        content_type="application/json",
+        headers=token,
+    )
+    assert on_day.status_code == 200 and on_day.json()
+    assert all("traction_roll" in s["symptoms"] for s in on_day.json())
+    neither = client.post(
+        "/api/v1/advisor", {"symptoms": ["traction_roll"]}, content_type="application/json", headers=token
+    )
+    assert neither.status_code == 422 and neither.json()["errors"][0]["field"] == "race_day"
+    unknown = client.post(
+        "/api/v1/advisor",
+        {"symptoms": ["wobbles"], "race_day": world.race_day},
+        content_type="application/json",
+        headers=token,
+    )
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "symptoms"
+
+
+def test_linking_and_saving_queue_webhook_events(client, world, user):
+    from api.models import WebhookDelivery
+
+    token = bearer(world.owner_write)
+    client.post(
+        "/api/v1/webhooks",
+        {"url": "https://hooks.example.com/apex", "events": ["sim_profile.linked", "baseline.saved"]},
+        content_type="application/json",
+        headers=token,
+    )
+    client.post(
+        f"/api/v1/me/sim-profiles/{world.claimable}/link", {}, content_type="application/json", headers=token
+    )
+    client.post(
+        f"/api/v1/vehicles/{world.vehicle}/baseline/versions",
+        {"based_on": 1, "values": {"df": 6000}},
+        content_type="application/json",
+        headers=token,
+    )
+    queued = WebhookDelivery.objects.filter(webhook__url="https://hooks.example.com/apex").order_by("id")
+    assert [(d.event, d.status) for d in queued] == [
+        ("sim_profile.linked", "pending"),
+        ("baseline.saved", "pending"),
+    ]
+    assert queued[0].payload["data"]["sim_profile"] == world.claimable
+    assert queued[1].payload["data"]["number"] == 2
