@@ -42,3 +42,14 @@ def test_token_is_shown_once_works_and_is_revoked(new_context):
         page.get_by_role("button", name="Revoke timing laptop").click()
         expect(page.get_by_text("Revoked the token")).to_be_visible()
         assert _token_used(raw) == 401
+
+
+def test_api_docs_render_under_the_content_security_policy(page):
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto("/api/docs")
+    expect(page.get_by_role("heading", name="Apex API")).to_be_visible()
+    expect(page.get_by_text("/api/v1/race-days/{race_day_id}/rounds").first).to_be_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "api-docs.png"))
+    assert not [e for e in errors if "Content Security Policy" in e and "script" in e]
