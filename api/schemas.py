@@ -2,12 +2,13 @@
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from racing.models import BaselineVersion, RaceDay
+from racing.models import BaselineVersion, RaceDay, RaceDayRound
 from racing.setup_params import PARAMS
 from racing.setup_values import SetupValues
 
@@ -90,6 +91,11 @@ class RoundOut(Schema):
     result: str
     note: str
     created_at: dt.datetime
+    laps: list[str] = Field(description='Lap times in seconds, in order ("32.451").')
+
+    @staticmethod
+    def resolve_laps(obj: RaceDayRound) -> list[str]:
+        return [str(lap.time) for lap in obj.laps.all()]
 
 
 class RaceDayOut(Schema):
@@ -130,7 +136,7 @@ class RaceDayDetailOut(RaceDayOut):
 
     @staticmethod
     def resolve_rounds(obj: RaceDay) -> list[Any]:
-        return list(obj.rounds.all())
+        return list(obj.rounds.prefetch_related("laps"))
 
 
 class RaceDayStartIn(Schema):
@@ -156,6 +162,12 @@ class RoundIn(Schema):
     kind: Literal["practice", "qualifier", "main"]
     result: str = Field("", description="e.g. “P3, 21 laps, best 32.4 s”.")
     note: str = ""
+    laps: list[Decimal | str] = Field(
+        default_factory=list,
+        description="The round's lap times in order, as the timing screen shows them: "
+        'seconds (32.451) or minutes:seconds ("1:02.004"). A bad value is refused, quoted.',
+        max_length=500,
+    )
 
 
 class CloseIn(Schema):

@@ -121,9 +121,10 @@ def race_day_change_add(request: HttpRequest, race_day_id: Id, payload: ChangeIn
 @router.post("/race-days/{race_day_id}/rounds", response={201: RoundOut, **WRITE_ERRORS}, auth=WRITE)
 @decorate_view(idempotent)
 def race_day_round_add(request: HttpRequest, race_day_id: Id, payload: RoundIn) -> Status[RaceDayRound]:
-    """Record a round (practice, qualifier, main) with its result and note."""
+    """Record a round (practice, qualifier, main) with its result, note and lap times."""
     race_day = own_race_day(request, race_day_id)
-    form = RaceDayRoundForm(payload.dict())
+    # The page's form reads laps as pasted text; the API takes a list.
+    form = RaceDayRoundForm({**payload.dict(), "laps": ", ".join(str(lap) for lap in payload.laps)})
     if not form.is_valid():
         raise _form_errors(form)
     try:

@@ -282,6 +282,35 @@ def test_closed_race_day_takes_no_more_rounds(client, world):
     assert "closed" in again.json()["detail"]
 
 
+def test_a_round_is_pushed_with_its_laps_and_read_back(client, world):
+    token = bearer(world.owner_write)
+    response = client.post(
+        f"/api/v1/race-days/{world.race_day}/rounds",
+        {"kind": "main", "result": "P2", "laps": [32.451, "32.398", "1:02.004"]},
+        content_type="application/json",
+        headers=token,
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["laps"] == ["32.451", "32.398", "62.004"]
+    laps = RaceDayRound.objects.get().laps.order_by("lap_no")
+    assert [(lap.lap_no, str(lap.time)) for lap in laps] == [(1, "32.451"), (2, "32.398"), (3, "62.004")]
+    detail = client.get(f"/api/v1/race-days/{world.race_day}", headers=bearer(world.owner_read)).json()
+    assert detail["rounds"][0]["laps"] == ["32.451", "32.398", "62.004"]
+
+
+def test_a_bad_lap_is_refused_quoted_and_nothing_is_stored(client, world):
+    response = client.post(
+        f"/api/v1/race-days/{world.race_day}/rounds",
+        {"kind": "main", "laps": ["32.4", "1:75.0"]},
+        content_type="application/json",
+        headers=bearer(world.owner_write),
+    )
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "laps" and "1:75.0" in error["message"]
+    assert not RaceDayRound.objects.exists()
+
+
 def test_lists_page_by_cursor_without_count(client, world, user, django_assert_max_num_queries):
     racer = racer_of(user)
     for _ in range(4):
