@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("sims", "0006_verification_audit_events"),
-        ("profiles", "0004_one_default_racer_per_owner"),
+        ("profiles", "0001_initial"),
     ]
 
     operations = [
