@@ -75,8 +75,8 @@ def populate(apps) -> None:
     team = get("profiles", "Team").objects.create(name="Team Dirt")
     Racer = get("profiles", "RacerProfile")
     # The default is the one the backfill rule picks (named "Default Racer", else the oldest).
-    kid = Racer.objects.create(owner=ana, name="Kid", is_default=False, team=team)
     main = Racer.objects.create(owner=ana, name="Default Racer", is_default=True, transponder="123")
+    kid = Racer.objects.create(owner=ana, name="Kid", is_default=False, team=team)
     solo = Racer.objects.create(owner=ben, name="Ben", is_default=True)
     get("profiles", "Sponsor").objects.create(racer=main, name="Tyres Ltd")
     vehicle = get("racing", "Vehicle").objects.create(racer=main, brand="Mugen", model="MBX8R")
