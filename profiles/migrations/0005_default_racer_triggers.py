@@ -146,5 +146,5 @@ class Migration(migrations.Migration):
 
     operations = [
         OnPostgresOnly(migrations.RunSQL(POSTGRES, POSTGRES_DROP)),
-        OnSqliteOnly(migrations.RunSQL(SQLITE, SQLITE_DROP)),
+        OnSqliteOnly(migrations.RunSQL(tuple(SQLITE), tuple(SQLITE_DROP))),
     ]
