@@ -3,10 +3,8 @@
 import re
 import time
 
-from django.core import signing
-
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
