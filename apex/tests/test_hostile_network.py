@@ -102,7 +102,12 @@ def test_slow_clients_do_not_stop_healthz(static_root, tmp_path):
         assert browser.get(f"{server.url}/healthz").status == 200
         openers = [_slow_body_post] * 4 + [_slow_headers] * 8
         slow = [open_slow(server.port) for open_slow in openers]
-        stack.callback(lambda: [sock.close() for sock in slow])
+
+        def close_all():
+            for sock in slow:
+                sock.close()
+
+        stack.callback(close_all)
         answered = 0
         deadline = time.monotonic() + 8
         while time.monotonic() < deadline:
