@@ -137,6 +137,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so its log line times the whole stack and sees the final status.
     "apex.middleware.RequestLogMiddleware",
+    # Before anything reads the body (the request id is already set).
+    "apex.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -312,6 +314,16 @@ def _cache_from_url(url: str) -> dict[str, Any]:
 # is); with several processes or servers set CACHE_URL=redis://host:6379/0 so
 # they count together and see each other's changes at once.
 CACHES = {"default": _cache_from_url(os.environ.get("CACHE_URL", "locmem://apex"))}
+
+# Request bodies: anything larger than REQUEST_MAX_BYTES is refused (413)
+# before it is read, except on the upload pages, which allow UPLOAD_MAX_BYTES
+# (the theory library's 20 MB files plus the form around them).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 1024 * 1024)
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 21 * 1024 * 1024)
+UPLOAD_PATHS = [
+    r"^/theory/upload/$",
+    r"^/admin/advisor/theorydocument/(add|[0-9]+/change)/$",
+]
 
 # Public pages (directory, search, profiles, library) for visitors without
 # cookies are served from the cache for this long (0 turns it off).
