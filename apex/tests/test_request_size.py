@@ -22,13 +22,8 @@ class UnreadableBody(io.RawIOBase):
 
 
 def post_declaring(client: Client, path: str, length: int):
-    return client.generic(
-        "POST",
-        path,
-        content_type="multipart/form-data; boundary=x",
-        CONTENT_LENGTH=str(length),
-        **{"wsgi.input": UnreadableBody()},
-    )
+    extra: dict = {"CONTENT_LENGTH": str(length), "wsgi.input": UnreadableBody()}
+    return client.generic("POST", path, content_type="multipart/form-data; boundary=x", **extra)
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/", "/admin/login/", "/racers/new/"])
@@ -41,9 +36,11 @@ def test_a_large_body_is_refused_unread_with_413(client, db, path):
 
 def test_the_limit_is_settable_and_exact(client, db, settings):
     settings.REQUEST_MAX_BYTES = 1000
+    from django.http import HttpResponse
+
     from apex.middleware import RequestSizeLimitMiddleware
 
-    assert RequestSizeLimitMiddleware(lambda request: None).limit_for("/accounts/login/") == 1000
+    assert RequestSizeLimitMiddleware(lambda request: HttpResponse()).limit_for("/accounts/login/") == 1000
     assert post_declaring(client, "/accounts/login/", 1001).status_code == 413
     # At the limit the body is read as usual (a log-in form with errors).
     body = b"login=x" + b"&" * 993
