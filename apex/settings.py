@@ -199,6 +199,8 @@ DB_CONNECT_TIMEOUT = env_seconds("DB_CONNECT_TIMEOUT", 5)
 DB_STATEMENT_TIMEOUT = env_seconds("DB_STATEMENT_TIMEOUT", 15)
 # /healthz gives up on the database after this long and answers 503.
 HEALTHZ_DATABASE_TIMEOUT = env_seconds("HEALTHZ_DATABASE_TIMEOUT", 2)
+# Django's PostgreSQL connection pool (psycopg_pool), one per process.
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
 
 
 def _postgres_options(config: dj_database_url.DBConfig) -> dict[str, object]:
@@ -212,15 +214,14 @@ def _postgres_options(config: dj_database_url.DBConfig) -> dict[str, object]:
     options.setdefault("keepalives_count", 3)
     if DB_STATEMENT_TIMEOUT:
         options["options"] = f"-c statement_timeout={round(DB_STATEMENT_TIMEOUT * 1000)}"
-    if env_bool("DATABASE_POOL", False):
-        # Django's built-in pool (psycopg_pool), one per process; it replaces
-        # persistent connections (DB_CONN_MAX_AGE must stay 0 with it).
+    if DATABASE_POOL:
+        # It replaces persistent connections (Django refuses CONN_MAX_AGE with it).
         config["CONN_MAX_AGE"] = 0
         options["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
             "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
             # A request waits this long for a free connection, then fails cleanly.
-            "timeout": env_seconds("DATABASE_POOL_TIMEOUT", 10),
+            "timeout": env_seconds("DATABASE_POOL_TIMEOUT", 10.0),
         }
     return options
 
