@@ -271,7 +271,12 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env_bool("ACCOUNT_EMAIL_VERIFICATION", False) and "mandatory" or "none"
+# With verification mandatory (ACCOUNT_EMAIL_VERIFICATION=1) sign-up gives
+# the same answer whether the e-mail address is taken or not, and the e-mail
+# says which it was (allauth's enumeration prevention). Without it a taken
+# address can only be refused on the page, which tells anyone it exists.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory" if env_bool("ACCOUNT_EMAIL_VERIFICATION", False) else "none"
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
 # Floods: allauth counts attempts per address. Failed log-ins are counted
