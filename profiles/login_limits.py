@@ -20,6 +20,7 @@ what to do. The same limits guard ``/accounts/login/`` and ``/admin/login/``.
 """
 
 import hashlib
+import ipaddress
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,8 +62,19 @@ class Refusal:
 
 
 def _client_address(request: HttpRequest) -> str:
-    # allauth's reading honours ALLAUTH_TRUSTED_PROXY_COUNT.
-    return cast(str, get_adapter(request).get_client_ip(request))
+    """The client's address (allauth's reading honours ALLAUTH_TRUSTED_PROXY_COUNT).
+
+    An IPv6 client counts as its /64: one subscriber usually holds a whole
+    /64, so single addresses inside it would be free for the taking.
+    """
+    address = cast(str, get_adapter(request).get_client_ip(request))
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address
 
 
 def account_key(login: str) -> str:

@@ -68,6 +68,13 @@ def test_the_wait_doubles_with_each_further_failure(rider, monkeypatch):
     assert int(log_in(guesser, "rider", "wrong")["Retry-After"]) == 120
 
 
+def test_addresses_in_one_ipv6_64_count_as_one(rider):
+    for number in range(5):
+        log_in(client_at(f"2001:db8:1:2::{number + 1}"), "rider", "wrong")
+    assert log_in(client_at("2001:db8:1:2::ffff"), "rider", "right-password-1").status_code == 429
+    assert log_in(client_at("2001:db8:1:3::1"), "rider", "right-password-1").status_code == 302
+
+
 def test_user_name_and_email_count_as_one_account(rider):
     guesser = client_at("203.0.113.9")
     for login in ["rider", "RIDER", "rider@example.com", "Rider@Example.com", "rider"]:
