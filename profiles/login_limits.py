@@ -28,6 +28,7 @@ from functools import wraps
 from typing import Any, cast
 
 from allauth.account.adapter import get_adapter
+from allauth.account.signals import password_reset
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core import signing
@@ -265,3 +266,11 @@ def _count_failure(
 def _forget_failures(sender: object, request: HttpRequest | None, user: User, **kw: Any) -> None:
     if request is not None and getattr(request, "_login_limit_account", None) is not None:
         record_success(request, f"user:{user.pk}")
+
+
+@receiver(password_reset, dispatch_uid="profiles.login_limits.password_reset")
+def _lift_after_password_reset(sender: object, request: HttpRequest, user: User, **kw: Any) -> None:
+    """Whoever reset the password through the e-mailed link owns the account: let them in."""
+    account = f"user:{user.pk}"
+    keys = _keys(account, _client_address(request))
+    cache.delete_many([keys["pair"], _until_key(keys["pair"]), keys["account"], keys["locked"]])

@@ -195,3 +195,20 @@ def test_get_of_the_log_in_pages_is_never_limited(rider):
         log_in(guesser, "rider", "wrong")
     assert guesser.get(reverse("account_login")).status_code == 200
     assert guesser.get(reverse("admin:login")).status_code == 200
+
+
+def test_a_password_reset_lets_the_owner_in_at_once(rider, monkeypatch):
+    monkeypatch.setattr(login_limits, "ACCOUNT_CEILING", 5)
+    owner = client_at("198.51.100.7")
+    for _ in range(5):  # the owner's own typos, which also reach the ceiling
+        log_in(owner, "rider", "wrong")
+    assert log_in(owner, "rider", "right-password-1").status_code == 429
+    owner.post(reverse("account_reset_password"), {"email": "rider@example.com"})
+    link = re.search(
+        r"http://testserver(/accounts/password/reset/key/\S+/)", str(mail.outbox[-1].body)
+    ).group(1)
+    form_page = owner.get(link)
+    assert form_page.status_code == 302
+    owner.post(form_page["Location"], {"password1": "a-new-pass-6543", "password2": "a-new-pass-6543"})
+    response = log_in(owner, "rider", "a-new-pass-6543")
+    assert response.status_code == 302 and logged_in(owner)
