@@ -17,9 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
 from django.utils.functional import SimpleLazyObject, empty
 
 from apex.http import HtmxHttpRequest
@@ -90,3 +92,34 @@ class RequestLogMiddleware:
 def forget_request_id(sender: object, **kwargs: Any) -> None:
     """The request is over: what this thread logs next is not part of it."""
     structlog.contextvars.clear_contextvars()
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a body larger than the path allows (413) before anything reads it.
+
+    Every path allows ``REQUEST_MAX_BYTES``; upload pages (``UPLOAD_PATHS``)
+    allow ``UPLOAD_MAX_BYTES``. The declared ``Content-Length`` is what counts:
+    without one Django reads no body at all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.upload_paths = [re.compile(pattern) for pattern in settings.UPLOAD_PATHS]
+
+    def limit_for(self, path: str) -> int:
+        if any(pattern.match(path) for pattern in self.upload_paths):
+            return int(settings.UPLOAD_MAX_BYTES)
+        return int(settings.REQUEST_MAX_BYTES)
+
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django reads no body for a malformed length either
+        limit = self.limit_for(request.path_info)
+        if declared > limit:
+            body = loader.render_to_string(
+                "413.html", {"limit_mb": max(1, limit // (1024 * 1024)), "request_id": request.request_id}
+            )
+            return HttpResponse(body, status=413)
+        return self.get_response(request)

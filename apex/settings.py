@@ -6,6 +6,7 @@ value stops start-up with a message that names the variable.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -140,6 +141,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so its log line times the whole stack and sees the final status.
     "apex.middleware.RequestLogMiddleware",
+    # Before anything reads the body (the request id is already set).
+    "apex.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -180,6 +183,53 @@ TEMPLATES = [
 FORM_RENDERER = "apex.forms.ApexFormRenderer"
 
 
+def env_seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds; got {raw!r}.") from None
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} may not be negative; got {raw!r}.")
+    return value
+
+
+# A database that accepts connections and never answers must not hold a
+# worker for gunicorn's whole timeout: connecting and each statement have
+# their own deadline (0 turns the statement timeout off, e.g. for migrations).
+DB_CONNECT_TIMEOUT = env_seconds("DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT = env_seconds("DB_STATEMENT_TIMEOUT", 15)
+# /healthz gives up on the database after this long and answers 503.
+HEALTHZ_DATABASE_TIMEOUT = env_seconds("HEALTHZ_DATABASE_TIMEOUT", 2)
+# Django's PostgreSQL connection pool (psycopg_pool), one per process.
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+
+
+def _postgres_options(config: dj_database_url.DBConfig) -> dict[str, object]:
+    options: dict[str, object] = dict(config.get("OPTIONS", {}))
+    options["connect_timeout"] = max(1, round(DB_CONNECT_TIMEOUT))  # libpq counts whole seconds
+    # libpq's socket keepalives notice a server that went silent mid-query
+    # (the statement timeout runs on the server, which may be what hung).
+    options.setdefault("keepalives", 1)
+    options.setdefault("keepalives_idle", 5)
+    options.setdefault("keepalives_interval", 2)
+    options.setdefault("keepalives_count", 3)
+    if DB_STATEMENT_TIMEOUT:
+        options["options"] = f"-c statement_timeout={round(DB_STATEMENT_TIMEOUT * 1000)}"
+    if DATABASE_POOL:
+        # It replaces persistent connections (Django refuses CONN_MAX_AGE with it).
+        config["CONN_MAX_AGE"] = 0
+        options["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
+            # A request waits this long for a free connection, then fails cleanly.
+            "timeout": env_seconds("DATABASE_POOL_TIMEOUT", 10.0),
+        }
+    return options
+
+
 def _database_from_url(url: str, name: str) -> dj_database_url.DBConfig:
     try:
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
@@ -197,7 +247,9 @@ def _database_from_url(url: str, name: str) -> dj_database_url.DBConfig:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-    elif engine != "django.db.backends.postgresql":
+    elif engine == "django.db.backends.postgresql":
+        config["OPTIONS"] = _postgres_options(config)
+    else:
         raise ImproperlyConfigured(f"{name} must point at SQLite or PostgreSQL; got engine {engine!r}.")
     return config
 
@@ -223,15 +275,21 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env_bool("ACCOUNT_EMAIL_VERIFICATION", False) and "mandatory" or "none"
+# With verification mandatory (ACCOUNT_EMAIL_VERIFICATION=1) sign-up gives
+# the same answer whether the e-mail address is taken or not, and the e-mail
+# says which it was (allauth's enumeration prevention). Without it a taken
+# address can only be refused on the page, which tells anyone it exists.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory" if env_bool("ACCOUNT_EMAIL_VERIFICATION", False) else "none"
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_FORMS = {"login": "profiles.forms.LoginForm"}
-# Brute-force protection. "login_failed" locks an account (key) and an IP out
-# after 5 wrong passwords in 5 minutes; the counters live in the cache.
+# Floods: allauth counts attempts per address. Failed log-ins are counted
+# by profiles/login_limits.py instead of allauth's "login_failed" (which
+# locks an account for everyone after five wrong passwords from anywhere).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "",
     "signup": "20/h/ip",
 }
 # Behind a proxy every request comes from the proxy's address: count the
@@ -239,7 +297,7 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 
 
-def _cache_from_url(url: str) -> dict[str, str]:
+def _cache_from_url(url: str) -> dict[str, Any]:
     scheme, _, rest = url.partition("://")
     backends = {
         "locmem": "django.core.cache.backends.locmem.LocMemCache",
@@ -248,15 +306,35 @@ def _cache_from_url(url: str) -> dict[str, str]:
     }
     if scheme not in backends or (scheme == "db" and not rest):
         raise ImproperlyConfigured(f"CACHE_URL must be locmem://, db://<table> or redis://...; got {url!r}.")
-    location = url if scheme == "redis" else rest
-    return {"BACKEND": backends[scheme], "LOCATION": location or "apex"}
+    if scheme != "redis":
+        return {"BACKEND": backends[scheme], "LOCATION": rest or "apex"}
+    return {
+        "BACKEND": backends[scheme],
+        "LOCATION": url,
+        # A Redis that stops answering fails a request in seconds, not a worker timeout.
+        "OPTIONS": {
+            "socket_connect_timeout": env_seconds("CACHE_CONNECT_TIMEOUT", 2),
+            "socket_timeout": env_seconds("CACHE_TIMEOUT", 2),
+        },
+        "KEY_PREFIX": "apex",
+    }
 
 
-# Rate-limit counters. Per process by default; with several workers set
-# CACHE_URL to a shared cache (e.g. a database cache: db://apex_cache after
-# `manage.py createcachetable apex_cache`, or redis://host:6379/0 where
-# Django's Redis backend is installed).
+# Rate-limit and log-in counters, the public-page cache and its generations,
+# the library's filter choices. Per process by default (one process works as
+# is); with several processes or servers set CACHE_URL=redis://host:6379/0 so
+# they count together and see each other's changes at once.
 CACHES = {"default": _cache_from_url(os.environ.get("CACHE_URL", "locmem://apex"))}
+
+# Request bodies: anything larger than REQUEST_MAX_BYTES is refused (413)
+# before it is read, except on the upload pages, which allow UPLOAD_MAX_BYTES
+# (the theory library's 20 MB files plus the form around them).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 1024 * 1024)
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 21 * 1024 * 1024)
+UPLOAD_PATHS = [
+    r"^/theory/upload/$",
+    r"^/admin/advisor/theorydocument/(add|[0-9]+/change)/$",
+]
 
 # Public pages (directory, search, profiles, library) for visitors without
 # cookies are served from the cache for this long (0 turns it off).
@@ -265,7 +343,14 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 30)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Apex <noreply@apex.local>")
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are rows in the database; with Redis they are read through it
+# (cached_db: written to both, so a Redis restart logs nobody out). A
+# per-process cache would let one process serve a session another has ended.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -274,7 +359,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

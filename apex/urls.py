@@ -1,13 +1,20 @@
+from allauth.account.views import login as account_login
 from django.contrib import admin
 from django.urls import include, path
 
 from apex import views
 from api.main import api
+from profiles.login_limits import login_limited
+from profiles.views import login_unlock
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Both log-in pages go through the same limits (profiles/login_limits.py).
+    path("accounts/login/", login_limited("login")(account_login), name="account_login"),
+    path("accounts/unlock/<str:token>/", login_unlock, name="login_unlock"),
     path("accounts/", include("allauth.urls")),
+    path("admin/login/", login_limited("username")(admin.site.login)),
     path("admin/", admin.site.urls),
     path("racers/", include("profiles.urls")),
     path("", include("racing.urls")),

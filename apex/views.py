@@ -1,6 +1,11 @@
 import logging
+import sys
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
-from django.db import connection
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -24,18 +29,45 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+# One database check at a time per process, off the request thread: a
+# database that accepts connections and never answers holds that thread
+# (until the connect or statement timeout), not the health check.
+_health_checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
+_health_lock = threading.Lock()
+_health_check: "Future[None] | None" = None
+
+
+def _ask_the_database() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    finally:
+        connection.close()  # this thread's own connection; the next check opens a fresh one
+
+
+def _database_check() -> "Future[None]":
+    """The check in flight, or a new one: a hung check is waited on, never piled up."""
+    global _health_check
+    with _health_lock:
+        if _health_check is None or _health_check.done():
+            _health_check = _health_checker.submit(_ask_the_database)
+        return _health_check
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for the container healthcheck and load balancer.
 
     Open to anyone, touches neither the session nor the user, and asks the
-    database one trivial question.
+    database one trivial question, giving up after HEALTHZ_DATABASE_TIMEOUT.
     """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        _database_check().result(timeout=settings.HEALTHZ_DATABASE_TIMEOUT)
+    except FutureTimeout:
+        logger.error("healthz: the database did not answer in %ss", settings.HEALTHZ_DATABASE_TIMEOUT)
+        return JsonResponse({"status": "error", "database": "timeout"}, status=503)
     except Exception:  # any failure to reach the database means "unhealthy"
         logger.exception("healthz: database check failed")
         return JsonResponse({"status": "error", "database": "error"}, status=503)
@@ -53,20 +85,26 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page, showing the request id a user can quote.
+    """The 500 page, or 503 when the database is what failed, showing the request id.
 
     Rendered without the request so no context processor runs: the database
     may be what failed. If even the template fails, a plain page still
     carries the id.
     """
     request_id = getattr(request, "request_id", "")
+    # Django calls this inside its except block: the error is still at hand.
+    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
     body: str
     try:
-        body = loader.render_to_string("500.html", {"request_id": request_id})
+        body = loader.render_to_string("503.html" if unavailable else "500.html", {"request_id": request_id})
     except Exception:
-        logger.exception("500 page failed to render")
+        logger.exception("error page failed to render")
         body = (
             "<!DOCTYPE html><title>Server error</title><h1>Something went wrong</h1>"
             f"<p>Reference: <code>{escape(request_id)}</code></p>"
         )
+    if unavailable:
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "30"
+        return response
     return HttpResponseServerError(body)

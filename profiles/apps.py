@@ -7,7 +7,7 @@ class ProfilesConfig(AppConfig):
 
     def ready(self) -> None:
         from apex.caching import DIRECTORY, LIBRARY, invalidate_on_change
-        from profiles import signals  # noqa: F401  (connects receivers)
+        from profiles import login_limits, signals  # noqa: F401  (connects receivers)
         from profiles.models import User
 
         # Sim profiles show their linked user's names and library setups their

@@ -8,9 +8,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from apex.http import AuthenticatedHttpRequest
+from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apex.shortcuts import redirect_next, render_page, safe_next
-from profiles import services
+from profiles import login_limits, services
 from profiles.forms import NewRacerForm, RacerForm, SponsorFormSet
 from profiles.models import RacerProfile
 from profiles.session import ACTIVE_RACER_KEY, activate_racer
@@ -145,3 +145,16 @@ def racer_set_default(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         return _switcher(request)
     messages.success(request, f"{racer.name} is now your default racer; it loads when you log in.")
     return redirect_next(request, reverse("racer_list"))
+
+
+@require_http_methods(["GET", "POST"])
+def login_unlock(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link that lifts an account's log-in pause (a button, so link scanners lift nothing)."""
+    if request.method == "POST":
+        account = login_limits.unlock(token)
+        if account is not None:
+            response = render(request, "profiles/login_unlock.html", {"done": True})
+            login_limits.mark_owner_browser(response, account)
+            return response
+        return render(request, "profiles/login_unlock.html", {"bad_link": True}, status=400)
+    return render(request, "profiles/login_unlock.html", {"token": token})

@@ -48,7 +48,8 @@ NOT_HERE = {
     # SimProfileAdmin's link/unlink pages sit behind the admin's staff check;
     # sims/tests/test_admin.py tries them as anonymous, user, view-only staff and staff.
     "admin/": ("django.", "sims.admin.SimProfileAdmin."),
-    "accounts/": ("allauth.",),
+    # The log-in pause's unlock link is tried in profiles/tests/test_login_limits.py.
+    "accounts/": ("allauth.", "profiles.views.login_unlock"),
     # The JSON API takes tokens, not logins: api/tests/test_endpoints.py runs
     # every operation as owner, other user, anonymous and a read-only token.
     "api/": ("ninja.", "api."),

@@ -42,6 +42,12 @@ def test_development_secret_key_only_with_debug():
         ({"DEBUG": "1", "ENABLE_PUBLIC_PROFILES": "perhaps"}, "ENABLE_PUBLIC_PROFILES"),
         ({"DEBUG": "1", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"DEBUG": "1", "REQUEST_LOG_LEVEL": "verbose"}, "REQUEST_LOG_LEVEL"),
+        ({"DEBUG": "1", "DB_CONNECT_TIMEOUT": "soon"}, "DB_CONNECT_TIMEOUT"),
+        ({"DEBUG": "1", "DB_STATEMENT_TIMEOUT": "-1"}, "DB_STATEMENT_TIMEOUT"),
+        ({"DEBUG": "1", "HEALTHZ_DATABASE_TIMEOUT": "x"}, "HEALTHZ_DATABASE_TIMEOUT"),
+        ({"DEBUG": "1", "DATABASE_POOL": "sometimes"}, "DATABASE_POOL"),
+        ({"DEBUG": "1", "REQUEST_MAX_BYTES": "1MB"}, "REQUEST_MAX_BYTES"),
+        ({"DEBUG": "1", "CACHE_URL": "memcached://x"}, "CACHE_URL"),
     ],
 )
 def test_bad_values_name_the_variable(env, name):
@@ -67,3 +73,71 @@ def test_sqlite_connection_uses_wal_and_immediate(db):
 def test_postgres_url_parses():
     result = run_settings({"DEBUG": "1", "DATABASE_URL": "postgres://u@127.0.0.1:5432/x"})
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def read_setting(env: dict, expression: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    result = subprocess.run(  # noqa: S603 - the tests' own expressions
+        [sys.executable, "-c", f"import apex.settings as s; print({expression})"],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+POSTGRES = {"DATABASE_URL": "postgres://u@127.0.0.1:5432/x"}
+
+
+def test_postgres_gets_connect_and_statement_timeouts_by_default():
+    options = read_setting(POSTGRES, "s.DATABASES['default']['OPTIONS']")
+    assert "'connect_timeout': 5" in options and "statement_timeout=15000" in options
+    assert "'pool'" not in options
+
+
+def test_timeouts_follow_the_environment():
+    env = POSTGRES | {"DB_CONNECT_TIMEOUT": "3", "DB_STATEMENT_TIMEOUT": "0"}
+    options = read_setting(env, "s.DATABASES['default']['OPTIONS']")
+    assert "'connect_timeout': 3" in options and "statement_timeout" not in options
+
+
+def test_database_pool_switches_on_with_its_sizes():
+    env = POSTGRES | {"DATABASE_POOL": "1", "DATABASE_POOL_MAX_SIZE": "20", "DB_CONN_MAX_AGE": "60"}
+    assert read_setting(env, "s.DATABASES['default']['OPTIONS']['pool']") == (
+        "{'min_size': 2, 'max_size': 20, 'timeout': 10.0}"
+    )
+    assert read_setting(env, "s.DATABASES['default']['CONN_MAX_AGE']") == "0"  # the pool replaces it
+
+
+def test_redis_cache_url_selects_djangos_redis_cache_and_cached_sessions():
+    env = {"CACHE_URL": "redis://127.0.0.1:6379/1"}
+    assert (
+        read_setting(env, "s.CACHES['default']['BACKEND']") == "django.core.cache.backends.redis.RedisCache"
+    )
+    assert read_setting(env, "s.CACHES['default']['LOCATION']") == "redis://127.0.0.1:6379/1"
+    assert read_setting(env, "s.SESSION_ENGINE") == "django.contrib.sessions.backends.cached_db"
+
+
+def test_without_cache_url_one_process_keeps_its_own_cache_and_database_sessions():
+    assert read_setting({}, "s.CACHES['default']['BACKEND']").endswith("LocMemCache")
+    assert read_setting({}, "s.SESSION_ENGINE") == "django.contrib.sessions.backends.db"
+
+
+def test_manage_py_leaves_the_statement_timeout_off():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings as s; print(s.DB_STATEMENT_TIMEOUT)",
+        ],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "DB_STATEMENT_TIMEOUT"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "0.0"
