@@ -328,12 +328,14 @@ CACHES = {"default": _cache_from_url(os.environ.get("CACHE_URL", "locmem://apex"
 
 # Request bodies: anything larger than REQUEST_MAX_BYTES is refused (413)
 # before it is read, except on the upload pages, which allow UPLOAD_MAX_BYTES
-# (the theory library's 20 MB files plus the form around them).
+# (the theory library's 20 MB files plus the form around them; a timing
+# export's form checks its own 2 MB).
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 1024 * 1024)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 21 * 1024 * 1024)
 UPLOAD_PATHS = [
     r"^/theory/upload/$",
     r"^/admin/advisor/theorydocument/(add|[0-9]+/change)/$",
+    r"^/race-days/[0-9]+/laps/import/$",
 ]
 
 # Public pages (directory, search, profiles, library) for visitors without

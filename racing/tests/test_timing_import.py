@@ -232,3 +232,11 @@ def test_command_unknown_race_day_and_missing_file(race_day, tmp_path):
         call_command("import_laps", str(SAMPLES / "liverc_laps.csv"), "--race-day", "0")
     with pytest.raises(CommandError, match="cannot read it"):
         call_command("import_laps", str(tmp_path / "none.csv"), "--race-day", str(race_day.pk))
+
+
+def test_a_file_under_the_forms_limit_is_not_stopped_by_the_body_limit(owner_client, race_day, settings):
+    # Bodies over REQUEST_MAX_BYTES are refused before they are read, except on upload pages.
+    assert settings.REQUEST_MAX_BYTES < 1_500_000
+    response = _upload(owner_client, race_day, b"Lap,Ana Silva\n" + b"1,32.1\n" * 210_000)
+    assert response.status_code != 413
+    assert "over 2 MB" not in response.content.decode()
