@@ -109,7 +109,6 @@ MATRIX = [
     Row("raceday_start",            "none",         OWN_SCOPE_PAGE,     "login 302 200 200",   "PUT", data="raceday_start"),
     Row("raceday_detail",           "race_day",     OWNED_PAGE,         None,                  "POST"),
     Row("raceday_change_add",       "race_day",     None,               OWNED_ACTION,          "GET", data="change"),
-    Row("raceday_change_old_value", "race_day",     "login 302 404 404", None,                 "POST", query="parameter=df"),
     Row("raceday_change_status",    "change",       None,               OWNED_ACTION,          "GET", data="status"),
     Row("raceday_round_add",        "race_day",     None,               OWNED_ACTION,          "GET", data="round"),
     Row("raceday_close",            "race_day",     OWNED_PAGE,         OWNED_ACTION,          "PUT", data="close"),
