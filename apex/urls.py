@@ -6,6 +6,9 @@ from apex import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Installing Apex on a phone: the manifest and the service worker (static/js/sw.js) at the root.
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("racers/", include("profiles.urls")),
