@@ -43,8 +43,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_safe
 def web_manifest(request: HttpRequest) -> JsonResponse:
     """What a phone needs to install Apex on its home screen (icons by their static, hashed URLs)."""
-    icon = [("img/icon-192.png", "192x192", "any"), ("img/icon-512.png", "512x512", "any")]
-    icon.append(("img/icon-maskable-512.png", "512x512", "maskable"))
+    icons = [
+        ("img/icon-192.png", "192x192", "any"),
+        ("img/icon-512.png", "512x512", "any"),
+        ("img/icon-maskable-512.png", "512x512", "maskable"),
+    ]
     manifest = {
         "name": "Apex",
         "short_name": "Apex",
@@ -56,7 +59,7 @@ def web_manifest(request: HttpRequest) -> JsonResponse:
         "theme_color": "#14181d",
         "icons": [
             {"src": static(path), "sizes": sizes, "type": "image/png", "purpose": purpose}
-            for path, sizes, purpose in icon
+            for path, sizes, purpose in icons
         ],
     }
     return JsonResponse(manifest, content_type="application/manifest+json")

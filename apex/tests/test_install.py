@@ -1,6 +1,7 @@
 """Installing Apex on a phone: the web app manifest, its icons and the service worker."""
 
 import struct
+from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.urls import reverse
@@ -19,7 +20,7 @@ def test_the_manifest_names_the_app_and_its_icons(client, db):
         assert icon["src"].startswith("/static/img/")
         # Each icon is a real PNG of the size the manifest says.
         path = finders.find(icon["src"].removeprefix("/static/"))
-        header = open(path, "rb").read(24)
+        header = Path(path).read_bytes()[:24]
         assert header[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = struct.unpack(">II", header[16:24])
         assert f"{width}x{height}" == icon["sizes"]
@@ -31,7 +32,7 @@ def test_the_service_worker_is_our_static_file_served_at_the_root(client, db):
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Service-Worker-Allowed"] == "/"
     assert response["Cache-Control"] == "no-cache"
-    assert response.content == open(finders.find("js/sw.js"), "rb").read()
+    assert response.content == Path(finders.find("js/sw.js")).read_bytes()
     # The strict policy is on the worker too: no inline or eval sources anywhere.
     assert "unsafe" not in response["Content-Security-Policy"]
     assert client.post("/sw.js").status_code == 405
