@@ -20,7 +20,7 @@ def test_the_manifest_names_the_app_and_its_icons(client, db):
         assert icon["src"].startswith("/static/img/")
         # Each icon is a real PNG of the size the manifest says.
         path = finders.find(icon["src"].removeprefix("/static/"))
-        header = Path(path).read_bytes()[:24]
+        header = Path(str(path)).read_bytes()[:24]
         assert header[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = struct.unpack(">II", header[16:24])
         assert f"{width}x{height}" == icon["sizes"]
@@ -32,7 +32,7 @@ def test_the_service_worker_is_our_static_file_served_at_the_root(client, db):
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Service-Worker-Allowed"] == "/"
     assert response["Cache-Control"] == "no-cache"
-    assert response.content == Path(finders.find("js/sw.js")).read_bytes()
+    assert response.content == Path(str(finders.find("js/sw.js"))).read_bytes()
     # The strict policy is on the worker too: no inline or eval sources anywhere.
     assert "unsafe" not in response["Content-Security-Policy"]
     assert client.post("/sw.js").status_code == 405
