@@ -158,6 +158,7 @@
     };
     keyField.value = newKey();
     form.reset();
+    if (form.elements.new_value) { form.elements.new_value.placeholder = ""; }
     form.dataset.dirty = "0";
     Array.prototype.forEach.call(form.querySelectorAll("[data-steppers]"), function (s) { s.hidden = true; });
     return putItem(item).then(render);
@@ -257,7 +258,7 @@
     }).catch(function () {});
   }
 
-  var LABELS = { waiting: "Waiting to be sent:", sent: "Sent:", refused: "Not saved:" };
+  var LABELS = { waiting: "Waiting to be sent", sent: "Sent", refused: "Not saved" };
   function render() {
     return allItems().then(function (items) {
       var mine = items.filter(function (i) { return i.day === dayUrl; });
@@ -271,7 +272,7 @@
         state.className = "queue-state";
         state.textContent = LABELS[item.state];
         li.appendChild(state);
-        li.appendChild(document.createTextNode(item.kind === "round" ? "round " : "change "));
+        li.appendChild(document.createTextNode(item.kind === "round" ? "(round) " : "(change) "));
         if (item.state === "refused") {
           li.appendChild(document.createTextNode(item.message));
           var text = document.createElement("pre");
@@ -321,6 +322,7 @@
   window.addEventListener("online", send);
   window.addEventListener("offline", render);
   render().then(send);
-  keepThisPage();
+  // A page the worker served is kept already; the first visit, before it took over, is not.
+  if ("serviceWorker" in navigator && !navigator.serviceWorker.controller) { keepThisPage(); }
   setInterval(send, 20000);
 })();
