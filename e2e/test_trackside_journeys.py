@@ -151,3 +151,44 @@ def test_one_thumb_no_zoom_steppers_and_one_tap_status(new_context):
     assert cramped == []
     assert page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth")
     save_screenshot(page, "trackside-one-handed-390")
+
+
+def test_a_change_whose_answer_was_lost_is_sent_again_and_stored_once(new_context):
+    page, race_day = open_day_on_a_phone(new_context, "gil")
+
+    def lose_the_answer(route):
+        route.fetch()  # the server gets the change and saves it ...
+        route.abort()  # ... and the phone never hears back
+
+    page.route(re.compile(r"/changes/$"), lose_the_answer)
+    record(page, "Rear diff oil (cSt)", "3000", new="4000")
+    expect(queue(page, "waiting")).to_have_count(1)
+    assert RaceDayChange.objects.count() == 1
+
+    page.unroute(re.compile(r"/changes/$"))
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(queue(page, "sent")).to_have_count(1)
+    expect(page.locator("#changes-list tbody tr")).to_have_count(1)
+    assert RaceDayChange.objects.filter(race_day=race_day).count() == 1
+    assert IdempotencyKey.objects.count() == 1
+
+
+def test_without_javascript_the_server_fills_the_old_value(new_context):
+    _owner, (racer,) = account_with_racers("hal", "Hal")
+    race_day = make_race_day(racer, vehicle_with_baseline(racer), track="Genk")
+    page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
+    login(page, "hal", PASSWORD)
+    page.goto(race_day.get_absolute_url())
+    form = page.locator("form#add-change")
+    field(form, "Parameter").select_option(label="Front shock oil (cSt)")
+    form.get_by_role("button", name="Fill in the old value").click()
+    form = page.locator("form#add-change")
+    expect(field(form, "Old value")).to_have_value("550")
+    expect(form.get_by_role("button", name="One step more")).to_be_hidden()
+    field(form, "New value").fill("600")
+    form.get_by_label("Tried", exact=True).check()
+    form.get_by_role("button", name="Record change").click()
+    expect(page.get_by_role("status")).to_contain_text("Change recorded.")
+    page.get_by_role("group", name="Status of Front shock oil").get_by_role("button", name="Kept").click()
+    expect(page.get_by_role("status")).to_contain_text("Front shock oil: marked kept.")
+    assert RaceDayChange.objects.get().status == "kept"
