@@ -62,7 +62,9 @@ def idempotent(view: View) -> View:
 
     @wraps(view)
     def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        raw = request.headers.get(HEADER) or request.POST.get(FIELD, "") if request.method == "POST" else ""
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        raw = request.headers.get(HEADER) or request.POST.get(FIELD, "")
         if not raw:
             return view(request, *args, **kwargs)
         try:

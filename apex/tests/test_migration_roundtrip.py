@@ -10,7 +10,7 @@ as far back as the data survives. Two kinds of test, then:
 
   - racing back to 0002 (its constraints and search indexes go and come
     back, and the setup library goes back into racing); every table keeps
-    its rows.
+    its rows, except the idempotency keys' (0008), which the trip drops.
   - sims back to 0006 (the search index goes and comes back).
   - profiles back to 0001 (``is_default`` is dropped and backfilled again).
     Racing's garage (0002 onwards) depends on 0004, so its tables go with it;
@@ -91,6 +91,9 @@ def populate(apps) -> None:
     )
     get("racing", "RaceDayRound").objects.create(race_day=race_day, kind="main", result="P1")
     get("racing", "TrackLog").objects.create(racer=main, timestamp=t0, track="Genk", vehicle=vehicle)
+    get("racing", "IdempotencyKey").objects.create(
+        user=ana, key="6f1c1f3e-5b7e-4d0e-9a51-1d0f9b2c3a4d", path="/race-days/1/changes/", status_code=302
+    )
     get("library", "LibrarySetup").objects.create(
         added_by=ana, track="Rijswijk", brand="Mugen", vehicle="MBX8R", c_f=Decimal("-1.5")
     )
@@ -110,12 +113,17 @@ def populate(apps) -> None:
     assert solo.is_default
 
 
-def dump(apps, app_labels=PROJECT_APPS) -> dict:
+# Tables created after a round trip's target: going back drops them, so their rows cannot survive it.
+CREATED_LATER = {"racing": {"racing.IdempotencyKey"}}
+
+
+def dump(apps, app_labels=PROJECT_APPS, leave_out=frozenset()) -> dict:
     """Every row of every table of the given apps, as plain values ordered by pk."""
     return {
         model._meta.label: list(model._base_manager.order_by("pk").values())
         for label in app_labels
         for model in apps.get_app_config(label).get_models()
+        if model._meta.label not in leave_out
     }
 
 
@@ -131,15 +139,16 @@ ROUND_TRIPS = [
 def test_back_and_forward_keeps_every_row(migrator, back_to, kept):
     apps = migrator(leaves())
     populate(apps)
-    before = dump(apps, kept)
-    assert all(before.values()), "every table holds at least one row"
+    assert all(dump(apps, kept).values()), "every table holds at least one row"
+    dropped = CREATED_LATER.get(back_to[0][0], set())
+    before = dump(apps, kept, dropped)
 
     migrator(back_to)
     app, name = back_to[0]
     assert max(applied(app)) == name
     apps = migrator(leaves())
 
-    assert dump(apps, kept) == before
+    assert dump(apps, kept, dropped) == before
 
 
 def test_every_project_app_reverses_to_zero_and_forward_again(migrator):

@@ -84,6 +84,8 @@ MATRIX = [
     #   name                        kwargs          GET                 POST                   refused
     Row("home",                     "none",         PUBLIC,             None,                  "POST"),
     Row("healthz",                  "none",         PUBLIC,             None,                  "POST"),
+    Row("web_manifest",             "none",         PUBLIC,             None,                  "POST"),
+    Row("service_worker",           "none",         PUBLIC,             None,                  "POST"),
     # racers
     Row("racer_list",               "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
     Row("racer_create",             "none",         OWN_SCOPE_PAGE,     "login 302 302 302",   "PUT", data="racer"),

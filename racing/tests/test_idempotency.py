@@ -1,13 +1,17 @@
 """Every create on the race day and the track log happens once per key, whoever sends it how often."""
 
+import datetime as dt
+import io
 import re
 import threading
 import uuid
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apex.tests.fixtures import make_user
 from racing import services
@@ -202,3 +206,15 @@ def test_two_copies_sent_at_once_store_one_change(user):
     assert errors == []
     assert answers == [(302, race_day.get_absolute_url())] * 2
     assert RaceDayChange.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+
+
+def test_prune_forgets_only_keys_older_than_the_days_given(user):
+    old = IdempotencyKey.objects.create(user=user, key=uuid.uuid4(), path="/x/", status_code=302)
+    IdempotencyKey.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=31))
+    fresh = IdempotencyKey.objects.create(user=user, key=uuid.uuid4(), path="/x/", status_code=302)
+    out = io.StringIO()
+    call_command("prune_idempotency_keys", stdout=out)
+    assert "Deleted 1 idempotency key(s) older than 30 days." in out.getvalue()
+    assert list(IdempotencyKey.objects.all()) == [fresh]
+    with pytest.raises(CommandError, match="--days must be 1 or more"):
+        call_command("prune_idempotency_keys", "--days", "0")
