@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.helpers import PASSWORD, account_with_racers, field, login, save_screenshot, vehicle_with_baseline
 from racing import services
-from racing.models import IdempotencyKey, RaceDay, RaceDayChange
+from racing.models import IdempotencyKey, RaceDay, RaceDayChange, RaceDayRound
 from racing.tests.factories import make_race_day
 
 PHONE = {"width": 390, "height": 844}
@@ -52,7 +52,7 @@ def queue(page: Page, state: str):
     return page.locator(f"#offline-queue [data-queue-item={state}]")
 
 
-def test_changes_recorded_without_signal_are_sent_once_each_and_the_day_opens_offline(new_context):
+def test_changes_and_rounds_recorded_without_signal_are_sent_once_each_and_the_day_opens_offline(new_context):
     page, race_day = open_day_on_a_phone(new_context, "dana")
     page.context.set_offline(True)
 
@@ -66,32 +66,41 @@ def test_changes_recorded_without_signal_are_sent_once_each_and_the_day_opens_of
     expect(field(page.locator("form#add-change"), "New value")).to_have_value("")
     record(page, "Rear diff oil (cSt)", "3000", new="5000")
     expect(queue(page, "waiting")).to_have_count(2)
-    assert not RaceDayChange.objects.exists()
+    # A round note, likewise.
+    rounds = page.locator("form#add-round")
+    rounds.get_by_label("Qualifier", exact=True).check()
+    field(rounds, "Note").fill("loose on entry")
+    rounds.get_by_role("button", name="Add round").click()
+    expect(queue(page, "waiting")).to_have_count(3)
+    expect(queue(page, "waiting").last).to_contain_text("Qualifier — loose on entry")
+    assert not RaceDayChange.objects.exists() and not RaceDayRound.objects.exists()
     save_screenshot(page, "trackside-offline-waiting-390")
 
     # Reloading without signal opens the kept copy of the day, still showing what waits.
     response = page.reload()
     assert response is not None and response.headers.get("x-apex-offline") == "kept copy"
     expect(page.get_by_role("heading", level=1)).to_contain_text("Genk")
-    expect(queue(page, "waiting")).to_have_count(2)
+    expect(queue(page, "waiting")).to_have_count(3)
 
     page.context.set_offline(False)
-    expect(queue(page, "sent")).to_have_count(2)
+    expect(queue(page, "sent")).to_have_count(3)
     expect(queue(page, "waiting")).to_have_count(0)
     expect(page.locator("#changes-list tbody tr")).to_have_count(2)
+    expect(page.locator("#rounds-list")).to_contain_text("loose on entry")
     save_screenshot(page, "trackside-sent-390")
     changes = list(RaceDayChange.objects.filter(race_day=race_day).order_by("id"))
     assert [(c.parameter, c.old_value, c.new_value, c.reason) for c in changes] == [
         ("so_f", "550", "650", "more support"),
         ("dr", "3000", "5000", ""),
     ]
-    assert IdempotencyKey.objects.count() == 2
+    assert list(RaceDayRound.objects.values_list("kind", "note")) == [("qualifier", "loose on entry")]
+    assert IdempotencyKey.objects.count() == 3
 
     # Reloading (and the queue's later rounds) sends nothing again.
     page.reload()
     expect(page.locator("#changes-list tbody tr")).to_have_count(2)
     page.evaluate("() => new Promise((done) => setTimeout(done, 500))")
-    assert RaceDayChange.objects.count() == 2
+    assert RaceDayChange.objects.count() == 2 and RaceDayRound.objects.count() == 1
 
 
 def test_a_change_for_a_day_closed_meanwhile_comes_back_with_its_text(new_context):
