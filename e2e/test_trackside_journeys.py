@@ -117,6 +117,10 @@ def test_a_change_for_a_day_closed_meanwhile_comes_back_with_its_text(new_contex
     expect(refused.locator("pre")).to_have_text("Front camber (°): -1.5 → -1.0 (planned) — more steering")
     assert not RaceDayChange.objects.exists()
     save_screenshot(page, "trackside-refused-390")
+    # Still there on the (now closed) day's page until it is dismissed.
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("closed")
+    expect(refused.locator("pre")).to_have_text("Front camber (°): -1.5 → -1.0 (planned) — more steering")
     refused.get_by_role("button", name=re.compile("Dismiss")).click()
     expect(refused).to_have_count(0)
 
