@@ -13,6 +13,9 @@ urlpatterns = [
     # Both log-in pages go through the same limits (profiles/login_limits.py).
     path("accounts/login/", login_limited("login")(account_login), name="account_login"),
     path("accounts/unlock/<str:token>/", login_unlock, name="login_unlock"),
+    # Installing Apex on a phone: the manifest and the service worker (static/js/sw.js) at the root.
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("accounts/", include("allauth.urls")),
     path("admin/login/", login_limited("username")(admin.site.login)),
     path("admin/", admin.site.urls),

@@ -3,12 +3,15 @@ import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
@@ -72,6 +75,46 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("healthz: database check failed")
         return JsonResponse({"status": "error", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_safe
+def web_manifest(request: HttpRequest) -> JsonResponse:
+    """What a phone needs to install Apex on its home screen (icons by their static, hashed URLs)."""
+    icons = [
+        ("img/icon-192.png", "192x192", "any"),
+        ("img/icon-512.png", "512x512", "any"),
+        ("img/icon-maskable-512.png", "512x512", "maskable"),
+    ]
+    manifest = {
+        "name": "Apex",
+        "short_name": "Apex",
+        "description": "Setups, race days and sim profiles for racers.",
+        "start_url": "/race-days/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f6f7f9",
+        "theme_color": "#14181d",
+        "icons": [
+            {"src": static(path), "sizes": sizes, "type": "image/png", "purpose": purpose}
+            for path, sizes, purpose in icons
+        ],
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json")
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """static/js/sw.js, served at the root so it may look after every page (its scope is "/").
+
+    Never cached by the browser: a new version of the file reaches phones on their next visit.
+    """
+    found = finders.find("js/sw.js")
+    if not isinstance(found, str):
+        raise Http404("No service worker.")
+    response = HttpResponse(Path(found).read_bytes(), content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -99,7 +99,8 @@ def test_advise_me_and_try_it_in_place_on_a_phone(new_context):
     row = page.get_by_role("region", name="Changes").locator("tbody tr", has_text="Front sway bar")
     expect(row).to_contain_text("2.4 → 2.5")
     expect(row).to_contain_text("To fix: Traction rolls (tips over in corners)")
-    expect(page.get_by_label("Status of Front sway bar")).to_have_value("planned")
+    planned = page.get_by_role("group", name="Status of Front sway bar").get_by_role("button", name="Planned")
+    expect(planned).to_have_attribute("aria-pressed", "true")
 
 
 def test_advise_me_and_try_it_without_javascript(new_context):

@@ -41,15 +41,19 @@ def change_row(page: Page, label: str) -> Locator:
     return page.get_by_role("region", name="Changes").locator("tbody tr", has_text=label)
 
 
+def status_button(page: Page, label: str, status: str) -> Locator:
+    """One of a change's status buttons (one tap sets it)."""
+    return page.get_by_role("group", name=f"Status of {label}").get_by_role("button", name=status, exact=True)
+
+
 def record_change(page: Page, parameter: str, old: str, new: str, status: str, why: str) -> None:
     """Fill the race day's change form as a person would; htmx swaps the workspace in place."""
     form = page.locator("form#add-change")
     field(form, "Parameter").select_option(label=parameter)
-    # Choosing the parameter fills in the day's current value (htmx GET).
+    # Choosing the parameter fills in the day's current value (from the day's setup on the page).
     expect(field(form, "Old value")).to_have_value(old)
-    wait_for_htmx(page)
     field(form, "New value").fill(new)
-    field(form, "Status").select_option(label=status)
+    form.get_by_label(status, exact=True).check()
     field(form, "Why").fill(why)
     form.get_by_role("button", name="Record change").click()
     expect(change_row(page, parameter.split(" (")[0])).to_have_count(1)
@@ -63,11 +67,11 @@ def assert_day_as_left(page: Page) -> None:
     shock = change_row(page, "Front shock oil")
     expect(shock).to_contain_text("550 → 600")
     expect(shock).to_contain_text("more support in the whoops")
-    expect(page.get_by_label("Status of Front shock oil")).to_have_value("tried")
+    expect(status_button(page, "Front shock oil", "Tried")).to_have_attribute("aria-pressed", "true")
     diff = change_row(page, "Rear diff oil")
     expect(diff).to_contain_text("3000 → 5000")
     expect(diff).to_contain_text("rear steps out on exit")
-    expect(page.get_by_label("Status of Rear diff oil")).to_have_value("kept")
+    expect(status_button(page, "Rear diff oil", "Kept")).to_have_attribute("aria-pressed", "true")
     setup = page.get_by_role("region", name="The day's setup")
     expect(setup_value(setup, "Front shock oil")).to_have_text("600 cSt")
     expect(setup_value(setup, "Rear diff oil")).to_have_text("5000 cSt")
@@ -103,9 +107,8 @@ def test_journey_2_race_day_survives_a_racer_switch_then_closes_to_the_track_log
     setup = page.get_by_role("region", name="The day's setup")
     # A planned change is not on the car yet; marking it kept puts it there.
     expect(setup_value(setup, "Rear diff oil")).to_have_text("3000 cSt")
-    diff_row = change_row(page, "Rear diff oil")
-    page.get_by_label("Status of Rear diff oil").select_option(label="Kept")
-    diff_row.get_by_role("button", name="Set").click()
+    # One tap on the row.
+    status_button(page, "Rear diff oil", "Kept").click()
     expect(setup_value(page.get_by_role("region", name="The day's setup"), "Rear diff oil")).to_have_text(
         "5000 cSt"
     )

@@ -2,13 +2,12 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import RacerProfile
 from racing.laps import parse_lap_times
 from racing.models import RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
-from racing.setup_params import BY_FIELD, PARAMS, Value, grouped
+from racing.setup_params import BY_FIELD, COMMON_FIELDS, PARAMS, Value, grouped
 from racing.symptoms import Symptom
 from racing.timing_import import FORMATS
 
@@ -100,32 +99,58 @@ class RaceDayStartForm(forms.ModelForm):
         return vehicle
 
 
+class ParameterSelect(forms.Select):
+    """The parameter picker: each option carries its kind, unit and step for the −/+ steppers."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        if param := BY_FIELD.get(str(value)):
+            option["attrs"].update({"data-kind": param.kind, "data-unit": param.unit})
+            if param.step is not None:
+                option["attrs"]["data-step"] = str(param.step)
+        return option
+
+
+def parameter_choices(first: list[str]) -> list[Any]:
+    """The picker's choices: the racer's recent and common parameters first, then every group."""
+
+    def option(field: str) -> tuple[str, str]:
+        param = BY_FIELD[field]
+        return param.field, f"{param.label}{f' ({param.unit})' if param.unit else ''}"
+
+    shown = [("Your usual", [option(f) for f in first])] if first else []
+    groups = [(label, [option(p.field) for p in params]) for _key, label, params in grouped()]
+    return [("", "Choose a parameter"), *shown, *groups]
+
+
 class RaceDayChangeForm(forms.ModelForm):
     class Meta:
         model = RaceDayChange
-        fields = ["parameter", "old_value", "new_value", "reason", "symptom", "status"]
+        fields = ["parameter", "old_value", "new_value", "status", "reason", "symptom"]
         labels = {"old_value": "Old value", "new_value": "New value", "reason": "Why", "symptom": "To fix"}
+        widgets = {
+            "parameter": ParameterSelect,
+            "status": forms.RadioSelect(attrs={"class": "choice-buttons"}),
+        }
 
     def __init__(self, *args: Any, race_day: RaceDay, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["parameter"]).choices = [("", "Choose a parameter")] + [
-            (label, [(p.field, f"{p.label}{f' ({p.unit})' if p.unit else ''}") for p in params])
-            for _key, label, params in grouped()
-        ]
+        racer_changes = RaceDayChange.objects.for_racer(race_day.racer)
+        recent = racer_changes.recent_parameters()
+        common = [*racer_changes.most_changed_parameters(), *COMMON_FIELDS]
+        first = list(dict.fromkeys([*recent, *common]))[:8]
+        cast(forms.ChoiceField, self.fields["parameter"]).choices = parameter_choices(first)
+        self.fields["parameter"].widget.attrs["data-parameter-picker"] = ""
         self.fields["old_value"].help_text = "Filled in from the day's current setup."
+        self.fields["new_value"].widget.attrs["data-new-value"] = ""
+        self.fields["status"].required = False
+        self.fields["status"].help_text = "Planned unless you say otherwise."
         symptom = cast(forms.ChoiceField, self.fields["symptom"])
         symptom.choices = [("", "Nothing in particular"), *Symptom.choices]
         symptom.help_text = "What the change is meant to fix: the advisor learns what you keep."
-        # Choosing a parameter fills in its current value (htmx; without JS
-        # the "Fill in the old value" button does the same by GET).
-        self.fields["parameter"].widget.attrs.update(
-            {
-                "hx-get": reverse("raceday_change_old_value", args=[race_day.pk]),
-                "hx-trigger": "change",
-                "hx-target": "#old-value-row",
-                "hx-swap": "outerHTML",
-            }
-        )
+
+    def clean_status(self) -> str:
+        return self.cleaned_data.get("status") or RaceDayChange.Status.PLANNED
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -214,8 +239,18 @@ class RaceDayRoundForm(forms.ModelForm):
         model = RaceDayRound
         fields = ["kind", "result", "note"]
         labels = {"kind": "Round"}
-        help_texts = {"result": "e.g. “P3, 21 laps”."}
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"result": "e.g. “P3, 21 laps, best 32.4 s”."}
+        widgets = {
+            "kind": forms.RadioSelect(attrs={"class": "choice-buttons"}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One tap picks the round: no blank choice, practice until told otherwise.
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = RaceDayRound.Kind.choices
+        kind.initial = RaceDayRound.Kind.PRACTICE
 
 
 class TimingImportForm(forms.Form):

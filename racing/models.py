@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -225,6 +225,21 @@ class RaceDay(SetupValues):
         return "\n".join(lines)
 
 
+class RaceDayChangeQuerySet(models.QuerySet):
+    def for_racer(self, racer: RacerProfile) -> "RaceDayChangeQuerySet":
+        return self.filter(race_day__racer=racer)
+
+    def recent_parameters(self, limit: int = 5) -> list[str]:
+        """The parameters changed last, newest first, each once."""
+        latest = self.order_by("-created_at", "-id").values_list("parameter", flat=True)[: limit * 10]
+        return list(dict.fromkeys(latest))[:limit]
+
+    def most_changed_parameters(self, limit: int = 8) -> list[str]:
+        """The parameters changed most often, most first."""
+        counts = self.values("parameter").annotate(times=Count("id")).order_by("-times", "parameter")
+        return [row["parameter"] for row in counts[:limit]]
+
+
 class RaceDayChange(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
@@ -243,6 +258,8 @@ class RaceDayChange(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.PLANNED)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RaceDayChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -362,3 +379,30 @@ class TrackLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.timestamp:%Y-%m-%d %H:%M} {self.track}"
+
+
+class IdempotencyKey(models.Model):
+    """A write a user has made, under the key its form or client gave it (``racing.idempotency``).
+
+    A repeat with the same key (a double tap, a resend after a lost answer,
+    the offline queue) creates nothing and gets this first answer back. The
+    key is unique per user, so two copies arriving at once cannot both write.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="idempotency_keys")
+    key = models.UUIDField()
+    path = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField()
+    # The answer's Location, Content-Type and HX-* headers, and its body.
+    headers = models.JSONField(default=dict)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "idempotency key"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.path} → {self.status_code}"

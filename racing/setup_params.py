@@ -43,6 +43,8 @@ class SetupParam:
     min: Decimal | int | None = None
     max: Decimal | int | None = None
     max_length: int = 40
+    # One sensible move of a numeric parameter: what the race day's −/+ steppers add or take away.
+    step: Decimal | int | None = None
 
     @property
     def field(self) -> str:
@@ -141,32 +143,35 @@ class DecimalInput(forms.NumberInput):
 
 D = Decimal
 PARAMS: tuple[SetupParam, ...] = (
-    SetupParam("DF", "Front diff oil", INT, "diffs", "cSt", 100, 1_000_000),
-    SetupParam("DC", "Centre diff oil", INT, "diffs", "cSt", 100, 1_000_000),
-    SetupParam("DR", "Rear diff oil", INT, "diffs", "cSt", 100, 1_000_000),
-    SetupParam("SO_F", "Front shock oil", INT, "shocks", "cSt", 50, 5_000),
-    SetupParam("SO_R", "Rear shock oil", INT, "shocks", "cSt", 50, 5_000),
+    SetupParam("DF", "Front diff oil", INT, "diffs", "cSt", 100, 1_000_000, step=1000),
+    SetupParam("DC", "Centre diff oil", INT, "diffs", "cSt", 100, 1_000_000, step=1000),
+    SetupParam("DR", "Rear diff oil", INT, "diffs", "cSt", 100, 1_000_000, step=1000),
+    SetupParam("SO_F", "Front shock oil", INT, "shocks", "cSt", 50, 5_000, step=50),
+    SetupParam("SO_R", "Rear shock oil", INT, "shocks", "cSt", 50, 5_000, step=50),
     SetupParam("SP_F", "Front spring", TEXT, "shocks"),
     SetupParam("SP_R", "Rear spring", TEXT, "shocks"),
-    SetupParam("SB_F", "Front sway bar", DECIMAL, "geometry", "mm", D("0"), D("5")),
-    SetupParam("SB_R", "Rear sway bar", DECIMAL, "geometry", "mm", D("0"), D("5")),
+    SetupParam("SB_F", "Front sway bar", DECIMAL, "geometry", "mm", D("0"), D("5"), step=D("0.1")),
+    SetupParam("SB_R", "Rear sway bar", DECIMAL, "geometry", "mm", D("0"), D("5"), step=D("0.1")),
     SetupParam("P_F", "Front shock piston", TEXT, "shocks"),
     SetupParam("P_R", "Rear shock piston", TEXT, "shocks"),
-    SetupParam("Toe_O", "Front toe-out", DECIMAL, "geometry", "°", D("-5"), D("5")),
-    SetupParam("RH_F", "Front ride height", DECIMAL, "geometry", "mm", D("10"), D("60")),
-    SetupParam("RH_R", "Rear ride height", DECIMAL, "geometry", "mm", D("10"), D("60")),
-    SetupParam("C_F", "Front camber", DECIMAL, "geometry", "°", D("-6"), D("3")),
-    SetupParam("C_R", "Rear camber", DECIMAL, "geometry", "°", D("-6"), D("3")),
-    SetupParam("ST_F", "Front shock tower hole", INT, "shocks", "", 1, 10),
-    SetupParam("ST_R", "Rear shock tower hole", INT, "shocks", "", 1, 10),
+    SetupParam("Toe_O", "Front toe-out", DECIMAL, "geometry", "°", D("-5"), D("5"), step=D("0.5")),
+    SetupParam("RH_F", "Front ride height", DECIMAL, "geometry", "mm", D("10"), D("60"), step=D("0.5")),
+    SetupParam("RH_R", "Rear ride height", DECIMAL, "geometry", "mm", D("10"), D("60"), step=D("0.5")),
+    SetupParam("C_F", "Front camber", DECIMAL, "geometry", "°", D("-6"), D("3"), step=D("0.5")),
+    SetupParam("C_R", "Rear camber", DECIMAL, "geometry", "°", D("-6"), D("3"), step=D("0.5")),
+    SetupParam("ST_F", "Front shock tower hole", INT, "shocks", "", 1, 10, step=1),
+    SetupParam("ST_R", "Rear shock tower hole", INT, "shocks", "", 1, 10, step=1),
     SetupParam("Tread", "Tyre tread", TEXT, "tyres"),
     SetupParam("Compound", "Tyre compound", TEXT, "tyres"),
-    SetupParam("Venturi", "Carburettor venturi", DECIMAL, "engine", "mm", D("4"), D("12")),
+    SetupParam("Venturi", "Carburettor venturi", DECIMAL, "engine", "mm", D("4"), D("12"), step=D("0.5")),
     SetupParam("Pipe", "Exhaust pipe", TEXT, "engine"),
     SetupParam("Clutch", "Clutch shoes / springs", TEXT, "engine", max_length=60),
-    SetupParam("Bell", "Clutch bell", INT, "engine", "teeth", 10, 20),
+    SetupParam("Bell", "Clutch bell", INT, "engine", "teeth", 10, 20, step=1),
 )
 assert len(PARAMS) == 24
+
+# What racers change most at the track: offered first until a racer has changes of their own.
+COMMON_FIELDS = ("df", "dr", "so_f", "so_r", "rh_f", "c_f", "toe_o", "sb_f")
 
 BY_CODE = {p.code: p for p in PARAMS}
 BY_FIELD = {p.field: p for p in PARAMS}

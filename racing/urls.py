@@ -31,11 +31,6 @@ urlpatterns = [
     path("race-days/<int:pk>/", race_days.raceday_detail, name="raceday_detail"),
     path("race-days/<int:pk>/changes/", race_days.raceday_change_add, name="raceday_change_add"),
     path(
-        "race-days/<int:pk>/changes/old-value/",
-        race_days.raceday_change_old_value,
-        name="raceday_change_old_value",
-    ),
-    path(
         "race-days/<int:pk>/changes/<int:change_pk>/status/",
         race_days.raceday_change_status,
         name="raceday_change_status",

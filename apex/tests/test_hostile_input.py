@@ -320,7 +320,6 @@ QUERIES = [
         extra={"a": hostile.numbers(), "b": hostile.numbers()},
     ),
     Query("raceday_detail", lambda w: {"pk": w.race_day.pk}, ["parameter", "new_value", "reason", "status"]),
-    Query("raceday_change_old_value", lambda w: {"pk": w.race_day.pk}, ["parameter"], htmx=True),
     Query(
         "laps_compare",
         NONE,

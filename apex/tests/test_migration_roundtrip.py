@@ -10,7 +10,7 @@ as far back as the data survives. Two kinds of test, then:
 
   - racing back to 0002 (its constraints and search indexes go and come
     back, and the setup library goes back into racing); every table keeps
-    its rows.
+    its rows, except the idempotency keys' (0008), which the trip drops.
   - sims back to 0006 (the search index goes and comes back).
   - profiles back to 0001 (``is_default`` is dropped and backfilled again).
     No other app needs more of profiles than 0001 (its user and racer
@@ -93,6 +93,9 @@ def populate(apps) -> None:
     round_ = get("racing", "RaceDayRound").objects.create(race_day=race_day, kind="main", result="P1")
     get("racing", "RaceDayLap").objects.create(round=round_, lap_no=1, time=Decimal("32.451"))
     get("racing", "TrackLog").objects.create(racer=main, timestamp=t0, track="Genk", vehicle=vehicle)
+    get("racing", "IdempotencyKey").objects.create(
+        user=ana, key="6f1c1f3e-5b7e-4d0e-9a51-1d0f9b2c3a4d", path="/race-days/1/changes/", status_code=302
+    )
     get("library", "LibrarySetup").objects.create(
         added_by=ana, track="Rijswijk", brand="Mugen", vehicle="MBX8R", c_f=Decimal("-1.5")
     )
@@ -112,19 +115,21 @@ def populate(apps) -> None:
     assert solo.is_default
 
 
-def dump(apps, app_labels=PROJECT_APPS) -> dict:
+# Tables created after a round trip's target: going back drops them, so their rows cannot survive it.
+def dump(apps, app_labels=PROJECT_APPS, leave_out=frozenset()) -> dict:
     """Every row of every table of the given apps, as plain values ordered by pk."""
     return {
         model._meta.label: list(model._base_manager.order_by("pk").values())
         for label in app_labels
         for model in apps.get_app_config(label).get_models()
+        if model._meta.label not in leave_out
     }
 
 
 ROUND_TRIPS = [
     # (where to go back to, the apps whose rows must survive the trip,
     #  tables the trip drops: created after that point, they come back empty)
-    ([("racing", "0002_garage_and_setups")], PROJECT_APPS, {"racing.RaceDayLap"}),
+    ([("racing", "0002_garage_and_setups")], PROJECT_APPS, {"racing.RaceDayLap", "racing.IdempotencyKey"}),
     ([("sims", "0006_verification_audit_events")], PROJECT_APPS, set()),
     ([("profiles", "0001_initial")], PROJECT_APPS, set()),
 ]

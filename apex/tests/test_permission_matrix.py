@@ -90,6 +90,8 @@ MATRIX = [
     #   name                        kwargs          GET                 POST                   refused
     Row("home",                     "none",         PUBLIC,             None,                  "POST"),
     Row("healthz",                  "none",         PUBLIC,             None,                  "POST"),
+    Row("web_manifest",             "none",         PUBLIC,             None,                  "POST"),
+    Row("service_worker",           "none",         PUBLIC,             None,                  "POST"),
     # racers
     Row("racer_list",               "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
     Row("racer_create",             "none",         OWN_SCOPE_PAGE,     "login 302 302 302",   "PUT", data="racer"),
@@ -116,7 +118,6 @@ MATRIX = [
     Row("raceday_start",            "none",         OWN_SCOPE_PAGE,     "login 302 200 200",   "PUT", data="raceday_start"),
     Row("raceday_detail",           "race_day",     OWNED_PAGE,         None,                  "POST"),
     Row("raceday_change_add",       "race_day",     None,               OWNED_ACTION,          "GET", data="change"),
-    Row("raceday_change_old_value", "race_day",     "login 302 404 404", None,                 "POST", query="parameter=df"),
     Row("raceday_change_status",    "change",       None,               OWNED_ACTION,          "GET", data="status"),
     Row("raceday_round_add",        "race_day",     None,               OWNED_ACTION,          "GET", data="round"),
     Row("raceday_close",            "race_day",     OWNED_PAGE,         OWNED_ACTION,          "PUT", data="close"),

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from racing.models import BaselineVersion, RaceDay
-from racing.setup_params import DECIMAL, INT, PARAMS, TEXT
+from racing.setup_params import BY_FIELD, COMMON_FIELDS, DECIMAL, INT, PARAMS, TEXT
 from racing.setup_values import SetupValues
 
 KINDS = {INT: models.IntegerField, DECIMAL: models.DecimalField, TEXT: models.CharField}
@@ -55,3 +55,21 @@ def test_every_numeric_parameter_has_its_range_check_constraint(model):
         for p in PARAMS
         if p.is_numeric
     }
+
+
+@pytest.mark.parametrize("param", PARAMS, ids=lambda p: p.field)
+def test_each_numeric_parameter_has_a_step_the_form_field_can_hold(param):
+    """The race day's −/+ steppers move by ``step``: a value it gives must pass the field."""
+    if param.kind == TEXT:
+        assert param.step is None
+        return
+    low, high = param.bounds
+    assert param.step is not None and 0 < param.step < high - low
+    assert isinstance(param.step, Decimal if param.kind == DECIMAL else int)
+    # One step up from the minimum is a value the parameter's own form field accepts.
+    assert param.parse(str(low + param.step)) == low + param.step
+
+
+def test_the_common_parameters_are_numeric_parameters_with_a_step():
+    assert len(set(COMMON_FIELDS)) == len(COMMON_FIELDS)
+    assert all(BY_FIELD[name].step is not None for name in COMMON_FIELDS)

@@ -6,7 +6,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +23,8 @@ from racing.forms import (
     RaceDayRoundForm,
     RaceDayStartForm,
 )
-from racing.models import RaceDay
+from racing.idempotency import idempotent, wants_json
+from racing.models import RaceDay, RaceDayChange
 from racing.setup_params import BY_FIELD, diff, display_groups, values_of
 from racing.views.access import get_own_open_race_day, get_own_race_day, int_or_none
 
@@ -35,7 +36,8 @@ def closed_race_day_redirects(view: View) -> View:
     the day closed (``get_own_open_race_day``) or a service did under its lock
     (closed in another tab meanwhile): the reason as a message on the race
     day's page. An htmx request is sent there with HX-Redirect, so the page
-    and its message replace the screen instead of landing inside a fragment.
+    and its message replace the screen instead of landing inside a fragment;
+    a client asking for JSON gets 409 and the reason.
     """
 
     @wraps(view)
@@ -43,6 +45,8 @@ def closed_race_day_redirects(view: View) -> View:
         try:
             return view(request, *args, **kwargs)
         except services.RaceDayClosed as closed:
+            if wants_json(request):  # the offline queue shows the reason beside what it could not send
+                return JsonResponse({"error": str(closed)}, status=409)
             messages.error(request, str(closed))
             url = reverse("raceday_detail", args=[kwargs["pk"]])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
@@ -51,16 +55,11 @@ def closed_race_day_redirects(view: View) -> View:
 
 
 def _raceday_context(race_day: RaceDay, **extra: object) -> dict[str, object]:
-    changes = list(race_day.changes.all())
-    for change in changes:
-        # Each row's own status select, its ids kept apart from the other rows'.
-        change.status_form = RaceDayChangeStatusForm(  # type: ignore[attr-defined]
-            initial={"status": change.status}, auto_id=f"change-{change.pk}-%s"
-        )
     return {
         "race_day": race_day,
         "groups": display_groups(race_day),
-        "changes": changes,
+        "changes": race_day.changes.all(),
+        "statuses": RaceDayChange.Status.choices,
         "rounds": race_day.rounds.prefetch_related("laps"),
         **extra,
     }
@@ -73,6 +72,14 @@ def _change_initial(race_day: RaceDay, parameter: str) -> dict[str, str]:
     return {"parameter": param.field, "old_value": param.format(getattr(race_day, param.field))}
 
 
+def _saved(request: AuthenticatedHttpRequest, race_day: RaceDay, message: str) -> HttpResponse:
+    """The answer to a write that worked, for a page (a message and the day) or the offline queue (JSON)."""
+    if wants_json(request):
+        return JsonResponse({"message": message}, status=201)
+    messages.success(request, message)
+    return redirect(race_day)
+
+
 @require_GET
 @login_required
 def raceday_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -82,6 +89,7 @@ def raceday_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def raceday_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial: dict[str, int] = {}
     if vehicle_pk := int_or_none(request.GET.get("vehicle")):
@@ -121,20 +129,9 @@ def raceday_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "racing/raceday_detail.html", context)
 
 
-@require_GET
-@login_required
-def raceday_change_old_value(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The old-value field, prefilled from the day's setup when a parameter is chosen (htmx)."""
-    race_day = get_own_race_day(request, pk)
-    parameter = request.GET.get("parameter", "")
-    form = RaceDayChangeForm(race_day=race_day, initial=_change_initial(race_day, parameter))
-    if not request.htmx:
-        return redirect(f"{race_day.get_absolute_url()}?parameter={parameter}#add-change")
-    return render(request, "racing/raceday_detail.html#old_value", {"change_form": form})
-
-
 @require_POST
 @login_required
+@idempotent
 @closed_race_day_redirects
 def raceday_change_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     race_day = get_own_open_race_day(request, pk)
@@ -142,9 +139,10 @@ def raceday_change_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     if form.is_valid():
         services.race_day_change_add(race_day=race_day, **form.cleaned_data)
         if not request.htmx:
-            messages.success(request, "Change recorded.")
-            return redirect(race_day)
+            return _saved(request, race_day, "Change recorded.")
         form = RaceDayChangeForm(race_day=race_day)
+    elif wants_json(request):
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=422)
     elif not request.htmx:
         context = _raceday_context(race_day, change_form=form, round_form=RaceDayRoundForm())
         return render(request, "racing/raceday_detail.html", context, status=422)
@@ -155,6 +153,7 @@ def raceday_change_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 @require_POST
 @login_required
+@idempotent
 @closed_race_day_redirects
 def raceday_change_status(request: AuthenticatedHttpRequest, pk: int, change_pk: int) -> HttpResponse:
     race_day = get_own_open_race_day(request, pk)
@@ -168,12 +167,15 @@ def raceday_change_status(request: AuthenticatedHttpRequest, pk: int, change_pk:
         else:
             messages.error(request, f"{change.param.label}: choose one of planned, tried, kept or reverted.")
         return redirect(race_day)
-    context = _raceday_context(race_day, change_form=RaceDayChangeForm(race_day=race_day))
-    return render_page(request, "racing/raceday_detail.html", context, partial="workspace")
+    # One tap swaps the changes list and the day's setup; the change form and what it holds stay.
+    return render_page(
+        request, "racing/raceday_detail.html", _raceday_context(race_day), partial="status_swap"
+    )
 
 
 @require_POST
 @login_required
+@idempotent
 @closed_race_day_redirects
 def raceday_round_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     race_day = get_own_open_race_day(request, pk)
@@ -181,9 +183,10 @@ def raceday_round_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if form.is_valid():
         services.race_day_round_add(race_day=race_day, **form.cleaned_data)
         if not request.htmx:
-            messages.success(request, "Round recorded.")
-            return redirect(race_day)
+            return _saved(request, race_day, "Round recorded.")
         form = RaceDayRoundForm()
+    elif wants_json(request):
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=422)
     elif not request.htmx:
         context = _raceday_context(
             race_day, change_form=RaceDayChangeForm(race_day=race_day), round_form=form
@@ -195,6 +198,7 @@ def raceday_round_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 @closed_race_day_redirects
 def raceday_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     race_day = get_own_open_race_day(request, pk)

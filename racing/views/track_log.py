@@ -10,6 +10,7 @@ from apex.http import AuthenticatedHttpRequest
 from apex.pagination import counted_page
 from apex.shortcuts import render_page
 from racing.forms import TrackLogFilterForm, TrackLogForm
+from racing.idempotency import idempotent
 from racing.models import TrackLog
 from racing.views.access import get_own_track_log
 
@@ -32,6 +33,7 @@ def tracklog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def tracklog_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TrackLogForm(request.POST or None, racer=request.racer)
     if request.method == "POST" and form.is_valid():
