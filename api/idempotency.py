@@ -3,72 +3,85 @@
 A timing laptop on a poor connection resends a round it never heard back
 about; with the same key it gets the first answer again and nothing is
 recorded twice. ``replay_or_run`` is the one place that stores and finds
-keys: the rest of the API only calls it (through ``idempotent``).
+keys (in the same table as the race day's forms and offline queue): the
+rest of the API only calls it (through ``idempotent``).
 """
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
 from api.auth import bearer_token
 from api.problems import problem_response
+from racing.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
-KEEP_SECONDS = 24 * 60 * 60
-IN_PROGRESS_SECONDS = 60
+# Keys that are not UUIDs are stored as name-based UUIDs in this namespace.
+KEY_NAMESPACE = uuid.UUID("6f1d3c52-9a0e-4c5b-8e3f-2b7a1d4c9e60")
 
 Run = Callable[[], HttpResponseBase]
+
+
+def _as_uuid(key: str) -> uuid.UUID:
+    """The key as the key table stores it: a UUID as itself, any other text as its name-based UUID."""
+    try:
+        return uuid.UUID(key)
+    except ValueError:
+        return uuid.uuid5(KEY_NAMESPACE, key)
 
 
 def replay_or_run(*, user_id: int, key: str, fingerprint: str, run: Run) -> HttpResponseBase:
     """The stored answer for ``(user_id, key)``, or ``run()``'s answer, stored for next time.
 
+    Keys are the race day's and the track log's (``racing.IdempotencyKey``,
+    unique per user in the database), so a key is used once whether it
+    came from a form, the offline queue or the API. The key is claimed, the
+    operation run and its answer stored in one transaction: a copy arriving
+    meanwhile waits on the key's row, then gets the stored answer.
+
     - the same key with another request (method, path or body differ): 422,
       nothing runs;
-    - the same key while the first request is still running: 409, retry later;
-    - answers of 5xx and 429 are not kept, so a retry runs again.
-
-    Keys live in Django's cache for 24 hours.
+    - answers of 400 and over are not kept, so a corrected request can be
+      sent again with its key.
     """
-    slot = f"api-idempotency:{user_id}:{hashlib.sha256(key.encode()).hexdigest()}"
-    stored = cache.get(slot)
-    if stored is None:
-        if not cache.add(f"{slot}:running", 1, IN_PROGRESS_SECONDS):
-            return problem_response(
-                409, "A request with this Idempotency-Key is still running; retry shortly."
-            )
+    path = f"api {fingerprint}"
+    with transaction.atomic():
         try:
-            response = run()
-            if (
-                response.status_code < 500
-                and response.status_code != 429
-                and isinstance(response, HttpResponse)
-            ):
-                stored = {
-                    "fingerprint": fingerprint,
-                    "status": response.status_code,
-                    "content": response.content,
-                    "content_type": response["Content-Type"],
-                }
-                cache.set(slot, stored, KEEP_SECONDS)
-            return response
-        finally:
-            cache.delete(f"{slot}:running")
-    if stored["fingerprint"] != fingerprint:
-        return problem_response(
-            422,
-            f"This {HEADER} was used for a different request; use a new key for a new request.",
-            errors=[{"field": HEADER, "message": "Already used for a different request."}],
-        )
-    replayed = HttpResponse(stored["content"], status=stored["status"], content_type=stored["content_type"])
-    replayed["Idempotent-Replayed"] = "true"
-    return replayed
+            with transaction.atomic():
+                record = IdempotencyKey.objects.create(
+                    user_id=user_id, key=_as_uuid(key), path=path, status_code=0
+                )
+        except IntegrityError:
+            record = IdempotencyKey.objects.get(user_id=user_id, key=_as_uuid(key))
+            if record.path != path:
+                return problem_response(
+                    422,
+                    f"This {HEADER} was used for a different request; use a new key for a new request.",
+                    errors=[{"field": HEADER, "message": "Already used for a different request."}],
+                )
+            replayed = HttpResponse(
+                record.body,
+                status=record.status_code,
+                content_type=record.headers.get("Content-Type", "application/json"),
+            )
+            replayed["Idempotent-Replayed"] = "true"
+            return replayed
+        response = run()
+        if response.status_code >= 400 or not isinstance(response, HttpResponse):
+            record.delete()
+        else:
+            record.status_code = response.status_code
+            record.headers = {"Content-Type": response["Content-Type"]}
+            record.body = response.content.decode(response.charset or "utf-8", errors="replace")
+            record.save(update_fields=["status_code", "headers", "body"])
+        return response
 
 
 def idempotent(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

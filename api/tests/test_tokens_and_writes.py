@@ -4,18 +4,22 @@ import hashlib
 import hmac
 import json
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from api import services
 from api.models import ApiToken, WebhookDelivery, hash_token
 from api.tests.factories import bearer, make_token
 from api.throttling import THROTTLE
-from racing.models import RaceDayRound
+from racing.models import IdempotencyKey, RaceDayRound
 from racing.tests.factories import make_race_day, racer_of
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +122,63 @@ def test_idempotency_keys_are_per_account(client, user, other_user):
     _round(client, race_day, make_token(user), "shared")
     # Another account's same key runs its own request (a 404 here: not their race day).
     assert _round(client, race_day, make_token(other_user), "shared").status_code == 404
+
+
+def test_api_keys_are_stored_in_the_key_table_with_the_forms_keys(client, user):
+    race_day = make_race_day(racer_of(user))
+    token = make_token(user)
+    key = str(uuid.uuid4())
+    assert _round(client, race_day, token, key).status_code == 201
+    assert IdempotencyKey.objects.filter(user=user, key=uuid.UUID(key)).count() == 1
+    # A key the API has used is used: a form posting it gets no second round.
+    client.force_login(user)
+    form = client.post(
+        reverse("raceday_round_add", args=[race_day.pk]),
+        {"kind": "main", "result": "P1", "idempotency_key": key},
+    )
+    assert form.status_code == 422
+    assert RaceDayRound.objects.count() == 1
+
+
+def test_a_refused_request_keeps_no_key_so_the_corrected_one_runs(client, user):
+    race_day = make_race_day(racer_of(user))
+    token = make_token(user)
+    bad = client.post(
+        f"/api/v1/race-days/{race_day.pk}/rounds",
+        {"kind": "main", "laps": ["abc"]},
+        content_type="application/json",
+        headers={**bearer(token), "Idempotency-Key": "fix-me"},
+    )
+    assert bad.status_code == 422 and not IdempotencyKey.objects.exists()
+    assert _round(client, race_day, token, "fix-me").status_code == 201
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_at_once_through_the_api_store_one_round(user):
+    race_day = make_race_day(racer_of(user))
+    token = make_token(user)
+    start = threading.Barrier(2)
+    answers, errors = [], []
+
+    def send():
+        try:
+            start.wait()
+            response = _round(Client(), race_day, token, "same-round")
+            answers.append((response.status_code, response.json()["id"]))
+        except Exception as exc:  # surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert [status for status, _ in answers] == [201, 201] and answers[0][1] == answers[1][1]
+    assert RaceDayRound.objects.count() == 1 and IdempotencyKey.objects.count() == 1
 
 
 # --- rate limits --------------------------------------------------------------------
