@@ -31,7 +31,7 @@ TAP = 44
 
 # Boxes of every control in <main> the person could tap, measured as laid out.
 _MEASURE_JS = """
-() => {
+(tap) => {
   const width = window.innerWidth;
   const describe = (el) => `${el.tagName.toLowerCase()}${el.name ? "[name=" + el.name + "]" : ""}`
     + ` "${(el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 30)}"`;
@@ -56,12 +56,12 @@ _MEASURE_JS = """
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0) continue;
     if (box.left < -0.5 || box.right > width + 0.5) offScreen.push(`${describe(el)} x ${Math.round(box.left)}..${Math.round(box.right)}`);
-    if (!inSentence(el) && tapBox(el).height < %d - 0.5) small.push(`${describe(el)} ${Math.round(tapBox(el).height)} px`);
+    if (!inSentence(el) && tapBox(el).height < tap - 0.5) small.push(`${describe(el)} ${Math.round(tapBox(el).height)} px`);
   }
   return {scrollWidth: document.scrollingElement.scrollWidth, width, offScreen, small,
           header: document.querySelector(".site-header").getBoundingClientRect().height};
 }
-""" % TAP
+"""
 
 
 def _world():
@@ -108,9 +108,11 @@ def _world():
 
 
 def _assert_fits(page: Page, name: str) -> None:
-    layout = page.evaluate(_MEASURE_JS)
+    layout = page.evaluate(_MEASURE_JS, TAP)
     where = f"{name} at {layout['width']} px ({page.url})"
-    assert layout["scrollWidth"] <= layout["width"], f"{where} scrolls sideways: {layout['scrollWidth']} px wide"
+    assert layout["scrollWidth"] <= layout["width"], (
+        f"{where} scrolls sideways: {layout['scrollWidth']} px wide"
+    )
     assert layout["offScreen"] == [], f"{where}: controls outside the screen: {layout['offScreen']}"
     assert layout["small"] == [], f"{where}: tap targets under {TAP} px: {layout['small']}"
     assert layout["header"] <= 64, f"{where}: the header takes {layout['header']} px"
@@ -169,4 +171,4 @@ def test_the_wide_header_shows_the_links_without_a_menu(new_context):
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Garage")).to_be_visible()
     expect(page.locator("details.menu")).to_be_hidden()
-    assert page.evaluate(_MEASURE_JS)["scrollWidth"] <= 1366
+    assert page.evaluate(_MEASURE_JS, TAP)["scrollWidth"] <= 1366
