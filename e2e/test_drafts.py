@@ -123,11 +123,10 @@ def test_leaving_a_form_with_unsaved_input_asks_first_and_discarding_a_draft_emp
     field(page, "Model").fill("MP10")
 
     # A link away: the browser's own "leave site?" prompt; staying keeps the page.
-    asked: list[str] = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    asked = _answer_next_dialog(page, accept=False)
     page.locator("main").get_by_role("link", name="Cancel").click()
     page.wait_for_timeout(300)  # the prompt is answered asynchronously; then nothing navigates
-    assert asked == ["beforeunload"]
+    assert [a.split(":")[0] for a in asked] == ["beforeunload"], asked
     expect(page).to_have_url(re.compile(r"/garage/vehicles/new/$"))
     expect(field(page, "Model")).to_have_value("MP10")
 
