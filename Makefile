@@ -16,11 +16,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
+# `make run HOST=0.0.0.0` serves to other devices on the network (see README).
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
-	@echo "Serving Apex on http://127.0.0.1:8000 (demo login: demo / apex-demo-2026)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving Apex on http://$(HOST):$(PORT) (demo login: demo / apex-demo-2026)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on SQLite with a coverage report of the product code, then
 # again on PostgreSQL when TEST_DATABASE_URL is set. Under CI=true the
@@ -56,10 +59,11 @@ check: $(STAMP)
 
 # Backups (see README): `make backup` writes backups/apex-<UTC time>.dump on
 # PostgreSQL or .sqlite3 on SQLite (OUTPUT=file to choose); `make restore
-# BACKUP=file` replaces the database with that backup after asking.
+# BACKUP=file` replaces the database with that backup after asking (NOINPUT=1:
+# without asking, e.g. from a script).
 backup: $(STAMP)
 	$(PY) manage.py backup_db $(if $(OUTPUT),--output "$(OUTPUT)")
 
 restore: $(STAMP)
 	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/apex-<time>.dump" >&2; exit 1; }
-	$(PY) manage.py restore_db "$(BACKUP)"
+	$(PY) manage.py restore_db "$(BACKUP)" $(if $(NOINPUT),--noinput)

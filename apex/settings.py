@@ -222,6 +222,7 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_bool("ACCOUNT_EMAIL_VERIFICATION", False) and "mandatory" or "none"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_FORMS = {"login": "profiles.forms.LoginForm"}
 # Brute-force protection. "login_failed" locks an account (key) and an IP out
 # after 5 wrong passwords in 5 minutes; the counters live in the cache.
 ACCOUNT_RATE_LIMITS = {

@@ -8,7 +8,8 @@ from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from apex.http import HtmxHttpRequest
+from apex.dashboard import dashboard_for
+from apex.http import HtmxHttpRequest, is_authenticated
 from apex.shortcuts import safe_referer
 
 logger = logging.getLogger(__name__)
@@ -16,7 +17,11 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """Visitors see what Apex does; a logged-in racer sees their dashboard."""
+    context = {}
+    if is_authenticated(request):
+        context["dashboard"] = dashboard_for(racer=request.racer, user=request.user)
+    return render(request, "home.html", context)
 
 
 @never_cache

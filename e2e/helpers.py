@@ -92,7 +92,7 @@ def signup(page: Page, username: str, password: str = PASSWORD, email: str | Non
     page.get_by_label(_label("Email")).fill(email or f"{username}@example.com")
     page.get_by_label(_label("Password")).fill(password)
     page.get_by_label(_label("Password (again)")).fill(password)
-    page.get_by_role("button", name="Sign Up").click()
+    page.locator("main").get_by_role("button", name="Sign up", exact=True).click()
     expect(logged_in(page)).to_be_attached()
     page.wait_for_load_state()  # apex.js is deferred; keyboard steps need it
 
@@ -101,9 +101,9 @@ def login(page: Page, username: str, password: str = PASSWORD) -> None:
     """Log in through the allauth form, as a person would."""
     page.goto("/accounts/login/")
     assert_fields_labelled(page)
-    page.get_by_label(_label("Login")).fill(username)
+    page.get_by_label(_label("Username or e-mail")).fill(username)
     page.get_by_label(_label("Password")).fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.locator("main").get_by_role("button", name="Log in", exact=True).click()
     expect(logged_in(page)).to_be_attached()
     page.wait_for_load_state()  # apex.js is deferred; keyboard steps need it
 

@@ -26,21 +26,21 @@ from profiles.models import RacerProfile
 def test_journey_1_new_racer_switched_to_and_starred_loads_on_next_login(page, new_context):
     signup(page, "casey")
     expect(page).to_have_url("/")
-    expect(active_racer(page)).to_have_text("Default Racer")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Default Racer")
+    expect(active_racer(page)).to_have_text("casey")
+    expect(page.get_by_role("heading", level=1)).to_have_text("casey")
 
     add_racer_from_switcher(page, "Sam")
     # htmx swapped the switcher in place: it stays open, the page did not reload.
     expect(switcher(page)).to_have_attribute("open", "")
-    expect(active_racer(page)).to_have_text("Default Racer")
+    expect(active_racer(page)).to_have_text("casey")
     assert_fields_labelled(page)
 
     switch_to(page, "Sam")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sam")
     star(page, "Sam")
-    expect(
-        switcher(page).get_by_role("button", name="Make Default Racer the default racer")
-    ).to_have_attribute("aria-pressed", "false")
+    expect(switcher(page).get_by_role("button", name="Make casey the default racer")).to_have_attribute(
+        "aria-pressed", "false"
+    )
     assert RacerProfile.objects.get(owner__username="casey", is_default=True).name == "Sam"
 
     logout(page)
@@ -55,13 +55,13 @@ def test_journey_1_new_racer_switched_to_and_starred_loads_on_next_login(page, n
 def test_journey_5_switch_and_star_work_without_javascript(new_context):
     page = new_context(java_script_enabled=False).new_page()
     signup(page, "robin")
-    expect(active_racer(page)).to_have_text("Default Racer")
+    expect(active_racer(page)).to_have_text("robin")
 
     # The new-racer form posts and redirects back with a message.
     open_switcher(page).get_by_label("New racer").fill("Sam")
     switcher(page).get_by_role("button", name="Add").click()
     expect(page.get_by_role("status")).to_contain_text("Added racer Sam.")
-    expect(active_racer(page)).to_have_text("Default Racer")
+    expect(active_racer(page)).to_have_text("robin")
 
     open_switcher(page).locator(".switch-to", has_text="Sam").click()
     expect(page.get_by_role("status")).to_contain_text("Switched to Sam.")

@@ -43,6 +43,17 @@ class LibrarySetupForm(SetupFieldsMixin, forms.ModelForm):
         return super().save(commit=commit)
 
 
+class _ChosenText(forms.CharField):
+    """Text picked from a select: its length is still checked, but a select has no maxlength attribute."""
+
+    widget = forms.Select
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class LibrarySearchForm(forms.Form):
     """The library's search box and filter selects (the URL keeps them)."""
 
@@ -60,10 +71,10 @@ class LibrarySearchForm(forms.Form):
             }
         ),
     )
-    track = forms.CharField(required=False, max_length=120, widget=forms.Select)
-    brand = forms.CharField(required=False, max_length=60, widget=forms.Select)
-    vehicle = forms.CharField(required=False, max_length=100, widget=forms.Select)
-    condition = forms.CharField(required=False, max_length=60, widget=forms.Select)
+    track = _ChosenText(required=False, max_length=120)
+    brand = _ChosenText(required=False, max_length=60)
+    vehicle = _ChosenText(required=False, max_length=100)
+    condition = _ChosenText(required=False, max_length=60)
 
     def __init__(self, *args: Any, filter_choices: Callable[[], dict[str, list[str]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 from typing import Any
 
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
@@ -57,3 +58,14 @@ SponsorFormSet: "type[BaseInlineFormSet[Sponsor, RacerProfile, forms.ModelForm[S
         validate_max=True,
     )
 )
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's log-in form in Apex's words."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or e-mail"
+        self.fields["password"].help_text = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me logged in on this device"

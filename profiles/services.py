@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from profiles.models import DEFAULT_RACER_NAME, RacerProfile, RacerProfileQuerySet, User
+from profiles.models import RacerProfile, RacerProfileQuerySet, User
 
 
 def owner_lock(*, owner: User) -> None:
@@ -51,10 +51,17 @@ def racer_set_default(*, owner: User, racer_id: int) -> RacerProfile:
         return racer
 
 
+def first_racer_name(owner: User) -> str:
+    """A new account's first racer is the person: their name, else their username."""
+    name = owner.get_full_name().strip() or owner.get_username()
+    return name[: RacerProfile._meta.get_field("name").max_length]
+
+
 def racer_get_or_create_default(*, owner: User) -> RacerProfile:
     """The owner's default racer.
 
-    An owner with no racers gets a new "Default Racer". An owner whose racers
+    An owner with no racers gets a first racer named after them (their full
+    name, else their username). An owner whose racers
     somehow have no default (data from before the default existed) gets one
     promoted by the backfill rule rather than an extra racer.
     """
@@ -68,7 +75,7 @@ def racer_get_or_create_default(*, owner: User) -> RacerProfile:
             return racer
         candidate = RacerProfile.objects.owned_by(owner).in_promotion_order().first()
         if candidate is None:
-            return RacerProfile.objects.create(owner=owner, name=DEFAULT_RACER_NAME, is_default=True)
+            return RacerProfile.objects.create(owner=owner, name=first_racer_name(owner), is_default=True)
         RacerProfile.objects.filter(pk=candidate.pk).update(is_default=True)
         candidate.is_default = True
         return candidate

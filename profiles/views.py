@@ -98,15 +98,30 @@ def racer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def racer_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     racer = _get_own_racer(request, pk)
+    # Who takes over, so the page and the messages can say it: the oldest other racer, or nobody.
+    successor = (
+        RacerProfile.objects.owned_by(request.user).exclude(pk=racer.pk).order_by("created_at", "id").first()
+    )
     if request.method == "POST":
+        was_only_racer = successor is None
         successor = services.racer_delete(owner=request.user, racer_id=racer.pk)
         messages.success(request, f"Deleted racer {racer.name} and everything recorded for them.")
         if successor is not None:
             messages.info(request, f"{successor.name} is now your default racer.")
-        if request.session.get(ACTIVE_RACER_KEY) == racer.pk:
-            activate_racer(request, services.racer_get_or_create_default(owner=request.user))
+        if was_only_racer or request.session.get(ACTIVE_RACER_KEY) == racer.pk:
+            replacement = services.racer_get_or_create_default(owner=request.user)
+            if was_only_racer:
+                messages.info(
+                    request, f"That was your only racer, so Apex made a new one: {replacement.name}."
+                )
+            activate_racer(request, replacement)
         return redirect("racer_list")
-    return render_page(request, "profiles/racer_confirm_delete.html", {"racer": racer}, partial="dialog")
+    return render_page(
+        request,
+        "profiles/racer_confirm_delete.html",
+        {"racer": racer, "successor": successor},
+        partial="dialog",
+    )
 
 
 @require_POST

@@ -6,6 +6,7 @@ from racing.models import (
     BaselineVersion,
     RaceDay,
     RaceDayChange,
+    RaceDayLap,
     RaceDayRound,
     TrackLog,
     Vehicle,
@@ -61,6 +62,23 @@ class RaceDayRoundInline(admin.TabularInline):
     model = RaceDayRound
     fields = ["kind", "result", "note"]
     extra = 0
+    show_change_link = True  # the round's page holds its laps
+
+
+class RaceDayLapInline(admin.TabularInline):
+    model = RaceDayLap
+    fields = ["lap_no", "time"]
+    extra = 0
+
+
+@admin.register(RaceDayRound)
+class RaceDayRoundAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "race_day", "kind", "created_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["race_day__track", "race_day__racer__name", "result"]
+    list_select_related = ["race_day__vehicle"]
+    raw_id_fields = ["race_day"]
+    inlines = [RaceDayLapInline]
 
 
 @admin.register(RaceDay)

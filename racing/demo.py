@@ -1,4 +1,4 @@
-"""Demo garage for ``make run``: vehicles, baselines, track logs.
+"""Demo garage for ``make run``: vehicles, baselines, a race day with lap times, track logs.
 
 Safe to run again: every row is looked up before it is added.
 """
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from profiles.models import RacerProfile, User
 from racing import services
-from racing.models import TrackLog, Vehicle
+from racing.models import RaceDay, TrackLog, Vehicle
 
 BASE_SETUP = {
     "df": 7000,
@@ -76,3 +76,37 @@ def load_demo(user: User) -> None:
                 event=event,
                 defaults={"timestamp": when, "note": note, "vehicle": first},
             )
+        if first is not None and not RaceDay.objects.for_racer(racer).exists():
+            _race_day_with_laps(racer, first)
+
+
+# Lap times of a club day, as a timing screen shows them: a practice, a rear
+# diff change, and two qualifiers that are quicker and more consistent.
+_ROUNDS = [
+    ("practice", "", "34.210 33.874 33.502 34.951 33.318 33.402 33.911 33.126"),
+    ("qualifier", "P4", "33.012 32.874 32.990 33.455 32.702 32.810 32.944"),
+    ("qualifier", "P2", "32.806 32.611 32.590 32.702 32.488 32.655 32.571"),
+]
+
+
+def _race_day_with_laps(racer: RacerProfile, vehicle: Vehicle) -> None:
+    day = services.race_day_start(
+        racer=racer,
+        vehicle=vehicle,
+        track="Genk",
+        date=timezone.localdate() - datetime.timedelta(days=17),
+        surface="clay",
+        grip="high",
+    )
+    for number, (kind, result, laps) in enumerate(_ROUNDS):
+        if number == 1:
+            services.race_day_change_add(
+                race_day=day,
+                parameter="dr",
+                old_value="3000",
+                new_value="5000",
+                reason="rear steps out on exit",
+                status="kept",
+            )
+        services.race_day_round_add(race_day=day, kind=kind, result=result, laps=[D(t) for t in laps.split()])
+    services.race_day_close(race_day=day, note="Happy with the thicker rear diff.")

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -5,9 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import RacerProfile
+from racing.laps import parse_lap_times
 from racing.models import RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
 from racing.setup_params import BY_FIELD, PARAMS, Value, grouped
 from racing.symptoms import Symptom
+from racing.timing_import import FORMATS
 
 
 class SetupFieldsMixin(forms.BaseForm):
@@ -184,13 +187,79 @@ class CompareForm(forms.Form):
             cast(forms.ChoiceField, self.fields[name]).choices = [("", "Choose a setup"), *choices, *shown]
 
 
+class LapTimesField(forms.CharField):
+    """Lap times pasted from a timing screen or export, cleaned to a list of seconds (``parse_lap_times``)."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"})
+
+    MAX_LAPS = 500  # a 24-hour race on a short track; more is a paste gone wrong
+
+    def clean(self, value: Any) -> list[Decimal]:
+        laps = parse_lap_times(super().clean(value))
+        if len(laps) > self.MAX_LAPS:
+            raise forms.ValidationError(
+                f"{len(laps)} laps is more than one round holds ({self.MAX_LAPS} at most)."
+            )
+        return laps
+
+
 class RaceDayRoundForm(forms.ModelForm):
+    laps = LapTimesField(
+        label="Lap times",
+        required=False,
+        help_text="Paste them from the timing screen: 32.451 or 1:02.004, separated by commas, spaces or new lines.",
+    )
+
     class Meta:
         model = RaceDayRound
         fields = ["kind", "result", "note"]
         labels = {"kind": "Round"}
-        help_texts = {"result": "e.g. “P3, 21 laps, best 32.4 s”."}
+        help_texts = {"result": "e.g. “P3, 21 laps”."}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class TimingImportForm(forms.Form):
+    """A timing system's export to read one round's laps from (``racing.timing_import``)."""
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    file = forms.FileField(
+        label="Timing file",
+        help_text="A MyLaps Speedhive laps CSV, or a LiveRC lap table saved as CSV. "
+        "You are found by your vehicle's or racer's transponder, else by your racer name.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+    )
+    kind = forms.ChoiceField(label="Round", choices=RaceDayRound.Kind)
+    format = forms.ChoiceField(
+        required=False, choices=[("", "Tell from the file"), *FORMATS.items()], label="Format"
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is over 2 MB: a timing export of one race is far smaller.")
+        self.file_name = upload.name
+        return bytes(upload.read())
+
+
+class LapCompareForm(forms.Form):
+    """Two sets of laps to overlay: any round, or a whole race day, of the racer's recent race days."""
+
+    a = forms.ChoiceField(label="First")
+    b = forms.ChoiceField(label="Second")
+
+    def __init__(self, *args: Any, race_days: list[RaceDay], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, list[tuple[str, str]]]] = []
+        for day in race_days:
+            label = f"{day.track} {day.date:%-d %b %Y}, {day.vehicle}"
+            rounds = [
+                (f"round:{r.pk}", f"{label} · R{n} {r.get_kind_display()}")
+                for n, r in enumerate(day.rounds.all(), start=1)
+            ]
+            choices.append((label, [(f"day:{day.pk}", f"{label} · whole day"), *rounds]))
+        for name in ("a", "b"):
+            cast(forms.ChoiceField, self.fields[name]).choices = choices
 
 
 class RaceDayCloseForm(forms.Form):

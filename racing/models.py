@@ -1,8 +1,12 @@
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from profiles.models import RacerProfile, User
+from racing.laps import LapStats, best_consecutive, lap_stats
 from racing.setup_params import BY_FIELD, PARAMS, SetupParam
 from racing.setup_values import SetupValues
 from racing.symptoms import Symptom
@@ -270,6 +274,42 @@ class RaceDayRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.result}" if self.result else self.get_kind_display()
+
+    def lap_times(self) -> list[Decimal]:
+        """The round's laps in order (from ``prefetch_related("laps")`` when the list was prefetched)."""
+        return [lap.time for lap in self.laps.all()]
+
+    @cached_property
+    def stats(self) -> LapStats:
+        return lap_stats(self.lap_times())
+
+    @cached_property
+    def best_3(self) -> Decimal | None:
+        """The best three consecutive laps' total."""
+        return best_consecutive(self.lap_times(), 3)
+
+
+class RaceDayLap(models.Model):
+    """One lap of a round: one row per lap, so both databases keep and check every time the same way."""
+
+    round = models.ForeignKey(RaceDayRound, on_delete=models.CASCADE, related_name="laps")
+    lap_no = models.PositiveIntegerField("lap")
+    # Seconds to the millisecond, up to an hour (racing.laps.MAX_LAP).
+    time = models.DecimalField(max_digits=7, decimal_places=3)
+
+    class Meta:
+        ordering = ["round", "lap_no"]
+        verbose_name = "race-day lap"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "lap_no"], name="unique_raceday_lap_no"),
+            models.CheckConstraint(condition=Q(lap_no__gte=1), name="raceday_lap_no_from_1"),
+            models.CheckConstraint(
+                condition=Q(time__gt=0) & Q(time__lte=3600), name="raceday_lap_time_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lap {self.lap_no}: {self.time} s"
 
 
 class TrackLogQuerySet(models.QuerySet):

@@ -4,16 +4,19 @@ Every function is keyword-only and runs under ``transaction.atomic``.
 """
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from profiles.models import RacerProfile
+from racing import timing_import
 from racing.models import (
     BaselineVersion,
     RaceDay,
     RaceDayChange,
+    RaceDayLap,
     RaceDayRound,
     TrackLog,
     Vehicle,
@@ -167,10 +170,36 @@ def _copy_setup(source: RaceDay, target: RaceDay) -> None:
         setattr(target, name, getattr(source, name))
 
 
-def race_day_round_add(*, race_day: RaceDay, kind: str, note: str = "", result: str = "") -> RaceDayRound:
+def race_day_round_add(
+    *, race_day: RaceDay, kind: str, note: str = "", result: str = "", laps: Sequence[Decimal] = ()
+) -> RaceDayRound:
+    """A round and its laps, numbered from 1 in the order given: all of it or nothing."""
     with transaction.atomic():
         locked = _lock_open(race_day)
-        return RaceDayRound.objects.create(race_day=locked, kind=kind, note=note, result=result)
+        round_ = RaceDayRound.objects.create(race_day=locked, kind=kind, note=note, result=result)
+        RaceDayLap.objects.bulk_create(
+            RaceDayLap(round=round_, lap_no=number, time=time) for number, time in enumerate(laps, start=1)
+        )
+        return round_
+
+
+def race_day_laps_import(
+    *, race_day: RaceDay, data: bytes, kind: str, format: str = "", source: str = ""
+) -> tuple[RaceDayRound, timing_import.Match]:
+    """A round from a timing system's export: this racer's laps, all of them or nothing.
+
+    ``TimingFileError`` when the file is unreadable, has a bad line or nobody
+    in it is this racer (by the vehicle's or racer's transponder, else name).
+    """
+    competitors = timing_import.read_competitors(data, format)
+    match = timing_import.find_racer(
+        competitors,
+        transponders=[race_day.vehicle.transponder, race_day.racer.transponder],
+        name=race_day.racer.name,
+    )
+    note = f"Imported from {source or 'a timing file'}: {match.competitor.name or match.competitor.transponder}, matched by {match.by}."
+    round_ = race_day_round_add(race_day=race_day, kind=kind, note=note, laps=match.laps)
+    return round_, match
 
 
 def race_day_close(*, race_day: RaceDay, note: str = "") -> TrackLog:

@@ -110,7 +110,7 @@ class SetupParam:
             decimal_places=2,
             help_text=self.range_text(),
             error_messages={**messages, "invalid": f"{self.label} must be a number."},
-            widget=forms.NumberInput(attrs=attrs),
+            widget=DecimalInput(attrs=attrs),
         )
 
     def parse(self, text: object) -> Value:
@@ -128,6 +128,15 @@ class SetupParam:
         if self.kind == DECIMAL:
             return format(Decimal(value).normalize(), "f")
         return str(value)
+
+
+class DecimalInput(forms.NumberInput):
+    """A number input that shows 27 and 2.4, not the column's 27.00 and 2.40."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return super().format_value(value)
 
 
 D = Decimal

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from racing.views import baselines, compare, garage, race_days, track_log
+from racing.views import analysis, baselines, compare, garage, laps, race_days, track_log
 
 urlpatterns = [
     # Garage: the active racer's vehicles and their baselines.
@@ -23,6 +23,7 @@ urlpatterns = [
         baselines.baseline_restore,
         name="baseline_restore",
     ),
+    path("garage/vehicles/<int:pk>/lap-history/", analysis.vehicle_lap_history, name="vehicle_lap_history"),
     path("garage/vehicles/<int:pk>/baseline/diff/", baselines.baseline_diff, name="baseline_diff"),
     # Race days.
     path("race-days/", race_days.raceday_list, name="raceday_list"),
@@ -40,6 +41,10 @@ urlpatterns = [
         name="raceday_change_status",
     ),
     path("race-days/<int:pk>/rounds/", race_days.raceday_round_add, name="raceday_round_add"),
+    path("race-days/<int:pk>/analysis/", analysis.raceday_analysis, name="raceday_analysis"),
+    path("race-days/<int:pk>/laps.csv", laps.raceday_laps_csv, name="raceday_laps_csv"),
+    path("race-days/laps/compare/", analysis.laps_compare, name="laps_compare"),
+    path("race-days/<int:pk>/laps/import/", laps.raceday_laps_import, name="raceday_laps_import"),
     path("race-days/<int:pk>/close/", race_days.raceday_close, name="raceday_close"),
     path("race-days/<int:pk>/promote/", race_days.raceday_promote, name="raceday_promote"),
     # Track log.

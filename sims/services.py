@@ -7,6 +7,7 @@ other way round).
 
 import datetime
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -247,6 +248,9 @@ def verification_decide(
     return locked
 
 
+RESULTS_BATCH_SIZE = 1000
+
+
 @dataclass
 class ResultRow:
     line: int
@@ -277,7 +281,7 @@ def results_import(
     *,
     simulator: Simulator,
     event_name: str,
-    rows: list[ResultRow],
+    rows: Iterable[ResultRow],
     source: str = "",
     start_time: datetime.datetime | None = None,
 ) -> ImportSummary:
@@ -285,7 +289,8 @@ def results_import(
 
     Drivers not in the directory yet become unlinked public profiles, keyed
     by simulator and identifier. Known profiles keep their name: it is their
-    owner's to change.
+    owner's to change. ``rows`` is consumed ``RESULTS_BATCH_SIZE`` at a
+    time, so a long file is never held whole.
     """
     summary = ImportSummary()
     with transaction.atomic():
@@ -298,43 +303,58 @@ def results_import(
                 start_time=start_time or timezone.now(),
             )
             summary.event_created = True
-
-        identifiers = [row.identifier for row in rows]
-        profiles = {
-            p.profile_identifier: p
-            for p in SimProfile.objects.filter(simulator=simulator, profile_identifier__in=identifiers)
-        }
-        new_profiles = [
-            SimProfile(simulator=simulator, profile_identifier=row.identifier, profile_name=row.name)
-            for row in rows
-            if row.identifier not in profiles
-        ]
-        SimProfile.objects.bulk_create(new_profiles)
-        profiles.update({p.profile_identifier: p for p in new_profiles})
-        summary.profiles_created = len(new_profiles)
-
-        existing = {r.sim_profile_id: r for r in EventResult.objects.filter(event=event)}
-        to_create, to_update = [], []
+        batch: list[ResultRow] = []
         for row in rows:
-            profile = profiles[row.identifier]
-            values = {
-                "position": row.position,
-                "laps": row.laps,
-                "best_lap_ms": row.best_lap_ms,
-                "points": row.points,
-            }
-            result = existing.get(profile.pk)
-            if result is None:
-                to_create.append(EventResult(event=event, sim_profile=profile, **values))
-            elif any(getattr(result, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(result, k, v)
-                to_update.append(result)
-            else:
-                summary.results_unchanged += 1
-        EventResult.objects.bulk_create(to_create)
+            batch.append(row)
+            if len(batch) >= RESULTS_BATCH_SIZE:
+                _results_import_batch(simulator, event, batch, summary)
+                batch = []
+        if batch:
+            _results_import_batch(simulator, event, batch, summary)
         invalidate_on_commit(DIRECTORY)
-        EventResult.objects.bulk_update(to_update, ["position", "laps", "best_lap_ms", "points"])
-        summary.results_created = len(to_create)
-        summary.results_updated = len(to_update)
     return summary
+
+
+def _results_import_batch(
+    simulator: Simulator, event: Event, rows: list[ResultRow], summary: ImportSummary
+) -> None:
+    identifiers = [row.identifier for row in rows]
+    profiles = {
+        p.profile_identifier: p
+        for p in SimProfile.objects.filter(simulator=simulator, profile_identifier__in=identifiers)
+    }
+    new_profiles = [
+        SimProfile(simulator=simulator, profile_identifier=row.identifier, profile_name=row.name)
+        for row in rows
+        if row.identifier not in profiles
+    ]
+    SimProfile.objects.bulk_create(new_profiles)
+    profiles.update({p.profile_identifier: p for p in new_profiles})
+    summary.profiles_created += len(new_profiles)
+
+    existing = {
+        r.sim_profile_id: r
+        for r in EventResult.objects.filter(event=event, sim_profile__in=[p.pk for p in profiles.values()])
+    }
+    to_create, to_update = [], []
+    for row in rows:
+        profile = profiles[row.identifier]
+        values = {
+            "position": row.position,
+            "laps": row.laps,
+            "best_lap_ms": row.best_lap_ms,
+            "points": row.points,
+        }
+        result = existing.get(profile.pk)
+        if result is None:
+            to_create.append(EventResult(event=event, sim_profile=profile, **values))
+        elif any(getattr(result, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(result, k, v)
+            to_update.append(result)
+        else:
+            summary.results_unchanged += 1
+    EventResult.objects.bulk_create(to_create)
+    EventResult.objects.bulk_update(to_update, ["position", "laps", "best_lap_ms", "points"])
+    summary.results_created += len(to_create)
+    summary.results_updated += len(to_update)

@@ -14,6 +14,7 @@ from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest, View
 from apex.pagination import keyset_page
 from apex.shortcuts import client_ip, render_page
 from sims import services
+from sims.charts import results_charts
 from sims.forms import ClaimSearchForm, DirectorySearchForm, SimProfileAddForm, VisibilityForm
 from sims.models import Event, ProfileAlreadyLinked, SimProfile, Simulator, VerificationRequest
 
@@ -113,11 +114,18 @@ def sim_profile_detail(
     # their linked user's alone.
     if not is_owner and (not profile.is_public or not settings.ENABLE_PUBLIC_PROFILES):
         raise Http404("No such driver profile.")
-    results = profile.results.newest_event_first()
+    results = list(profile.results.newest_event_first())
     pending = None
     if is_owner:
         pending = VerificationRequest.objects.live().for_profile(profile).first()
-    context = {"profile": profile, "results": results, "is_owner": is_owner, "pending": pending}
+    position_chart, best_lap_chart = results_charts(results)
+    context = {
+        "profile": profile,
+        "results": results,
+        "is_owner": is_owner,
+        "pending": pending,
+        "charts": [position_chart, best_lap_chart],
+    }
     if is_owner:
         context["visibility"] = VisibilityForm.toggle(profile)
     return render_page(request, "sims/profile_detail.html", context, partial="results")
@@ -193,11 +201,16 @@ def sim_profile_link(request: AuthenticatedHttpRequest, pk: UUID) -> HttpRespons
 def sim_profile_unlink(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
     profile = _get_own_sim_profile(request, pk)
     if request.method == "POST":
+        was_verified = profile.is_verified
         try:
             services.sim_profile_unlink(profile=profile, user=request.user, ip=client_ip(request))
         except services.NotLinkedToYou:
             raise Http404("No such sim profile of yours.") from None
-        messages.success(request, f"Unlinked {profile.profile_name}. Its verification was removed.")
+        messages.success(
+            request,
+            f"Unlinked {profile.profile_name}."
+            + (" Its verified badge was removed." if was_verified else ""),
+        )
         return redirect("my_sim_profiles")
     return render_page(request, "sims/unlink_confirm.html", {"profile": profile}, partial="dialog")
 

@@ -21,7 +21,7 @@ def test_a_field_group_has_label_input_help_and_errors_linked_for_screen_readers
     form = _Form({"name": "too long"})
     html = form["name"].as_field_group()
     assert '<label for="id_name">Name:</label>' in html
-    assert '<p class="help" id="id_name_helptext">Up to five letters.</p>' in html
+    assert '<div class="help" id="id_name_helptext">Up to five letters.</div>' in html
     assert 'aria-describedby="id_name_helptext id_name_error"' in html and 'aria-invalid="true"' in html
     assert '<ul class="errorlist" id="id_name_error">' in html
     assert 'class="form-row has-error"' in html
@@ -50,4 +50,14 @@ def test_racing_and_library_pages_render_fields_through_the_field_template(owner
     assert '<div class="form-row"><label for="id_track">' in html or name == "vehicle_create"
     if helped:
         assert f'aria-describedby="id_{helped}_helptext"' in html
-        assert f'<p class="help" id="id_{helped}_helptext">' in html
+        assert f'<div class="help" id="id_{helped}_helptext">' in html
+
+
+def test_a_checkbox_sits_before_its_label_on_one_row_without_a_colon():
+    class Agree(forms.Form):
+        agree = forms.BooleanField(label="Keep me logged in", required=False)
+
+    html = Agree()["agree"].as_field_group()
+    assert 'class="form-row check-row"' in html
+    assert html.index('type="checkbox"') < html.index('<label for="id_agree">Keep me logged in</label>')
+    assert "Keep me logged in:" not in html

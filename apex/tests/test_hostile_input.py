@@ -182,7 +182,7 @@ FORMS = [
     Form(
         "raceday_round_add",
         lambda w: {"pk": w.race_day.pk},
-        lambda w: {"kind": "main", "result": "P1", "note": "won"},
+        lambda w: {"kind": "main", "result": "P1", "note": "won", "laps": "32.451 1:02.004"},
     ),
     Form("raceday_close", lambda w: {"pk": w.race_day.pk}, lambda w: {"note": "good day"}),
     Form(
@@ -321,6 +321,20 @@ QUERIES = [
     ),
     Query("raceday_detail", lambda w: {"pk": w.race_day.pk}, ["parameter", "new_value", "reason", "status"]),
     Query("raceday_change_old_value", lambda w: {"pk": w.race_day.pk}, ["parameter"], htmx=True),
+    Query(
+        "laps_compare",
+        NONE,
+        ["a", "b"],
+        extra={
+            "a": st.sampled_from(["round:", "day:"]).flatmap(
+                lambda k: hostile.numbers().map(lambda n: k + n)
+            ),
+            "b": st.sampled_from(["round:", "day:"]).flatmap(
+                lambda k: hostile.numbers().map(lambda n: k + n)
+            ),
+        },
+    ),
+    Query("vehicle_lap_history", lambda w: {"pk": w.vehicle.pk}, ["track"]),
     Query(
         "compare",
         NONE,

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -103,6 +104,7 @@ MATRIX = [
     Row("baseline_version_detail",  "version",      OWNED_PAGE,         None,                  "POST"),
     Row("baseline_restore",         "version",      OWNED_PAGE,         OWNED_ACTION,          "PUT"),
     Row("baseline_diff",            "vehicle",      OWNED_PAGE,         None,                  "POST", query="a=1&b=2"),
+    Row("vehicle_lap_history",      "vehicle",      OWNED_PAGE,         None,                  "POST"),
     # race days
     Row("raceday_list",             "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
     # Another user's form offers only their own vehicles: the owner's is "not a valid choice".
@@ -113,6 +115,10 @@ MATRIX = [
     Row("raceday_change_status",    "change",       None,               OWNED_ACTION,          "GET", data="status"),
     Row("raceday_round_add",        "race_day",     None,               OWNED_ACTION,          "GET", data="round"),
     Row("raceday_close",            "race_day",     OWNED_PAGE,         OWNED_ACTION,          "PUT", data="close"),
+    Row("raceday_analysis",         "race_day",     OWNED_PAGE,         None,                  "POST"),
+    Row("raceday_laps_csv",         "race_day",     OWNED_PAGE,         None,                  "POST"),
+    Row("raceday_laps_import",      "race_day",     OWNED_PAGE,         OWNED_ACTION,          "PUT", data="laps_import"),
+    Row("laps_compare",             "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
     Row("raceday_promote",          "race_day",     OWNED_PAGE,         OWNED_ACTION,          "PUT"),
     # track log
     Row("tracklog_list",            "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
@@ -191,7 +197,7 @@ def url_kwargs(w: World, key: str) -> dict:
 
 def post_data(w: World, key: str) -> dict:
     setup_fields = {name: str(value) for name, value in SETUP.items()}
-    return {
+    data: dict[str, dict] = {
         "": {},
         "racer": {"name": "Posted racer"},
         "racer_edit": {
@@ -207,7 +213,11 @@ def post_data(w: World, key: str) -> dict:
         "raceday_start": {"vehicle": str(w.spare_vehicle.pk), "track": "Posted", "date": "2025-06-01"},
         "change": {"parameter": "dc", "old_value": "10000", "new_value": "12000", "status": "planned"},
         "status": {"status": "kept"},
-        "round": {"kind": "qualifier", "result": "P1"},
+        "round": {"kind": "qualifier", "result": "P1", "laps": "32.1 31.9"},
+        "laps_import": {
+            "file": SimpleUploadedFile("laps.csv", f"Lap,{w.racer.name}\n1,32.1\n2,31.9\n".encode()),
+            "kind": "main",
+        },
         "tracklog": {"timestamp": "2025-06-01T10:00", "track": "Posted", "vehicle": str(w.vehicle.pk)},
         "library": {"track": "Posted", "brand": "B", "vehicle": "V", **setup_fields},
         "library_use": {"vehicle": str(w.vehicle.pk)},
@@ -219,7 +229,8 @@ def post_data(w: World, key: str) -> dict:
         "visibility": {},
         "close": {"note": ""},
         "try_it": {"parameter": "df", "new_value": "6000", "symptom": "entry_understeer"},
-    }[key]
+    }
+    return data[key]
 
 
 def query_for(w: World, row: Row) -> str:

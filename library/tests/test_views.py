@@ -55,7 +55,8 @@ def test_anonymous_can_browse_search_and_see_a_setup(client, setup):
 def test_search_input_updates_as_you_type(client, setup):
     page = client.get(reverse("library_list")).content.decode()
     assert "input changed delay:300ms from:#id_q" in page
-    assert 'hx-push-url="true"' in page
+    form = page[page.index('role="search"') : page.index("</form>")]
+    assert 'hx-replace-url="true"' in form and "hx-push-url" not in form
 
 
 def test_htmx_search_returns_only_results(client, setup):

@@ -4,6 +4,10 @@ PostgreSQL: pg_dump -Fc, then pg_restore into a separate database created
 (and dropped) here. SQLite: the online backup API into a temporary file.
 """
 
+import io
+import os
+import subprocess
+import sys
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,10 +105,24 @@ def test_restore_replaces_what_the_database_holds(backup_file, tmp_path):
         assert snapshot(RESTORED) == original
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 def test_restore_asks_before_replacing(backup_file, tmp_path, monkeypatch):
+    monkeypatch.setattr("sys.stdin", Terminal())
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
     with fresh_database(tmp_path):
         with pytest.raises(CommandError, match="cancelled"):
+            call_command("restore_db", str(backup_file), database=RESTORED)
+        assert connections[RESTORED].introspection.table_names() == []
+
+
+def test_restore_without_a_terminal_says_to_pass_noinput(backup_file, tmp_path, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))  # piped, as under make in a script
+    with fresh_database(tmp_path):
+        with pytest.raises(CommandError, match="No terminal.*--noinput"):
             call_command("restore_db", str(backup_file), database=RESTORED)
         assert connections[RESTORED].introspection.table_names() == []
 
@@ -121,3 +139,22 @@ def test_backup_names_the_file_by_time(transactional_db, tmp_path, monkeypatch):
     suffix = ".dump" if connection.vendor == "postgresql" else ".sqlite3"
     assert made.name.startswith("apex-") and made.name.endswith(suffix)
     assert not list((tmp_path / "backups").glob("*.partial"))
+
+
+def test_restore_run_from_a_script_stops_without_a_traceback(tmp_path):
+    """What ``make restore BACKUP=…`` runs, with stdin not a terminal (cron, CI)."""
+    backup = tmp_path / "apex.sqlite3"
+    backup.write_bytes(b"")
+    done = subprocess.run(  # noqa: S603 - this interpreter, the project's own manage.py
+        [sys.executable, "manage.py", "restore_db", str(backup)],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}"},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "pass --noinput" in done.stderr and "NOINPUT=1" in done.stderr
+    assert "Traceback" not in done.stderr

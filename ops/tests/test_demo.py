@@ -1,15 +1,26 @@
 """load_demo_data: the demo account and every app's sample rows, safe to run again."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from profiles.demo import DEMO_PASSWORD, DEMO_USERNAME
-from profiles.models import RacerProfile
+from profiles.models import RacerProfile, User
 from racing.models import BaselineVersion, TrackLog, Vehicle
 from sims.models import Event, EventResult, SimProfile
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def debug_on(settings):
+    """``make run`` loads the demo with DEBUG on (manage.py's default)."""
+    settings.DEBUG = True
 
 
 def row_counts() -> dict[str, int]:
@@ -42,3 +53,42 @@ def test_every_app_gets_its_demo_rows_for_the_demo_account():
 def test_the_demo_login_works(client):
     call_command("load_demo_data")
     assert client.login(username=DEMO_USERNAME, password=DEMO_PASSWORD)
+
+
+def test_refuses_with_debug_off_and_leaves_the_password(settings):
+    call_command("load_demo_data")
+    user = User.objects.get(username=DEMO_USERNAME)
+    user.set_password("changed-by-the-operator")
+    user.save()
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off.*--force"):
+        call_command("load_demo_data")
+    user.refresh_from_db()
+    assert user.check_password("changed-by-the-operator")
+
+
+def test_force_loads_with_debug_off(settings):
+    settings.DEBUG = False
+    call_command("load_demo_data", force=True)
+    assert User.objects.get(username=DEMO_USERNAME).check_password(DEMO_PASSWORD)
+
+
+def test_production_settings_refuse_without_a_traceback():
+    """The command as an operator runs it: DEBUG=0 (the image's setting), no --force."""
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "load_demo_data"],
+        cwd=settings_dir(),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "DEBUG is off" in done.stderr and "--force" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def settings_dir() -> Path:
+    return Path(__file__).resolve().parents[2]

@@ -66,8 +66,21 @@ def test_profiles_of_different_owners_are_isolated(user, other_user):
 def test_get_or_create_default_creates_default_racer_once(user):
     racer = services.racer_get_or_create_default(owner=user)
     again = services.racer_get_or_create_default(owner=user)
-    assert racer == again and racer.name == "Default Racer" and racer.is_default
+    assert racer == again and racer.name == "owner" and racer.is_default
     assert RacerProfile.objects.filter(owner=user).count() == 1
+
+
+def test_first_racer_is_named_after_the_person(user):
+    user.first_name, user.last_name = "Alex", "Rivera"
+    user.save()
+    assert services.racer_get_or_create_default(owner=user).name == "Alex Rivera"
+
+
+def test_first_racer_name_fits_the_column(db):
+    from apex.tests.fixtures import make_user
+
+    person = make_user("x" * 150)
+    assert services.racer_get_or_create_default(owner=person).name == "x" * 100  # the column's max_length
 
 
 def test_get_or_create_default_promotes_an_existing_racer_rather_than_adding_one(user):
@@ -181,7 +194,7 @@ def test_set_default_profile_takes_owner_and_id_positionally(user, other_user):
 
 def test_get_or_create_default_profile_creates_once_then_returns_it(user):
     racer = services.get_or_create_default_profile(user)
-    assert (racer.name, racer.is_default) == ("Default Racer", True)
+    assert (racer.name, racer.is_default) == ("owner", True)
     assert services.get_or_create_default_profile(user) == racer
     assert RacerProfile.objects.filter(owner=user).count() == 1
 

@@ -73,8 +73,8 @@ def test_other_users_racers_are_not_listed(other_client, racers):
     response = other_client.get(reverse("racer_list"))
     assert response.status_code == 200
     assert "Alex" not in response.content.decode()
-    # The intruder got their own Default Racer on first request.
-    assert "Default Racer" in response.content.decode()
+    # The intruder got their own first racer, named after them, on first request.
+    assert "intruder" in response.content.decode()
 
 
 # --- owner -----------------------------------------------------------------
@@ -91,7 +91,7 @@ def test_login_loads_the_default_racer(client, user, racers):
 def test_new_user_gets_default_racer_on_first_login(client, user):
     client.force_login(user)
     racer = RacerProfile.objects.get(owner=user)
-    assert racer.name == "Default Racer" and racer.is_default
+    assert racer.name == "owner" and racer.is_default
     assert client.session[ACTIVE_RACER_KEY] == racer.pk
 
 
@@ -107,9 +107,10 @@ def test_signup_creates_default_racer_and_logs_in(client, db):
     )
     assert response.status_code == 302
     racer = RacerProfile.objects.get(owner__username="newbie")
-    assert racer.name == "Default Racer" and racer.is_default
+    assert racer.name == "newbie" and racer.is_default
     page = client.get(reverse("home")).content.decode()
-    assert "Default Racer" in page
+    assert "Default Racer" not in page
+    assert "<h1>newbie</h1>" in page
 
 
 def test_every_page_shows_the_switcher_with_stars_and_vehicle_counts(owner_client, racers):
@@ -246,6 +247,30 @@ def test_delete_asks_then_deletes_and_promotes(owner_client, user, racers):
     response = owner_client.post(reverse("racer_delete", args=[racers[0].pk]))
     assert response.status_code == 302
     assert list(RacerProfile.objects.filter(owner=user).values_list("name", "is_default")) == [("Sam", True)]
+
+
+def test_deleting_the_default_names_who_takes_over(owner_client, racers):
+    page = owner_client.get(reverse("racer_delete", args=[racers[0].pk])).content.decode()
+    assert "Alex is your default racer:</strong> Sam becomes the default." in page
+    response = owner_client.post(reverse("racer_delete", args=[racers[0].pk]), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Deleted racer Alex and everything recorded for them.",
+        "Sam is now your default racer.",
+    ]
+
+
+def test_deleting_the_only_racer_says_a_new_one_takes_its_place(owner_client, user):
+    only = services.racer_get_or_create_default(owner=user)
+    page = owner_client.get(reverse("racer_delete", args=[only.pk])).content.decode()
+    assert "is your only racer:</strong> Apex makes a new, empty racer in their place." in page
+    assert "oldest remaining" not in page
+    response = owner_client.post(reverse("racer_delete", args=[only.pk]), follow=True)
+    new = RacerProfile.objects.get(owner=user)
+    assert new.pk != only.pk and new.is_default
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Deleted racer {only.name} and everything recorded for them.",
+        f"That was your only racer, so Apex made a new one: {new.name}.",
+    ]
 
 
 def test_racer_list_fragment_for_htmx(owner_client, racers):

@@ -10,22 +10,27 @@ vehicles, shop-master baselines, community library setups and track logs.
 
 Import runs in three steps:
 
-1. ``check_folder`` reads every file before anything is written: a missing
-   file, a wrong header, binary or non-UTF-8 content or an empty file stops
-   the import with a ``LegacyCsvError`` that names the file.
-2. Each file is imported in its own transaction, in dependency order. Rows
-   are validated one by one; accepted rows are written in batches. A row
-   that fails validation is a reject (file, physical line, reason), never
-   an error. An exception part-way rolls that file back completely.
+1. ``check_folder`` reads every file before anything is written, a chunk
+   at a time: a missing file, a file over ``MAX_FILE_BYTES``, a wrong
+   header, binary or non-UTF-8 content, an empty file or a CSV error (a
+   field over the csv module's size limit) stops the import with a
+   ``LegacyCsvError`` that names the file (and the line).
+2. The four files are imported in one transaction, in dependency order.
+   Rows are streamed and validated one by one; accepted rows are written in
+   batches. A row that fails validation is a reject (file, physical line,
+   reason), never an error. An exception part-way (or a killed process)
+   rolls the whole run back: the account is as it was.
 3. The caller writes the report (``write_report``): a summary and one
    rejects CSV per file.
 
 Cells are cleaned by the web forms' own fields, so the import accepts what
-the forms accept (``format.clean``).
+the forms accept (``format.clean``). Files are written and read through
+``apex.csv``: formula-like cells (``=``, ``+``, ``-``, ``@``, tab, carriage
+return) are exported behind a quote and read back without it.
 
-Every write of a file takes the owner's row lock first
+A run takes the owner's row lock first
 (``profiles.services.owner_lock``, as every racer write does), so two
-imports for the same account run one file after the other and the second
+imports for the same account run one after the other and the second
 finds the first one's rows "already present". The partial unique constraints on ``import_key`` back this up:
 new library setups and track logs are inserted with ``ignore_conflicts``,
 so a row can never land twice.

@@ -1,12 +1,12 @@
 """Exporting one account as the four legacy CSV files (the format the import reads)."""
 
-import csv
 import io
 import zipfile
 from pathlib import Path
 
 from django.utils import timezone
 
+from apex import csv as apex_csv
 from library.models import LibrarySetup
 from profiles.models import RacerProfile, User
 from racing.legacy_csv.format import (
@@ -93,7 +93,7 @@ def export_rows(owner: User) -> dict[str, list[list[str]]]:
 
 def _csv_text(rows: list[list[str]]) -> str:
     buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerows(rows)
+    apex_csv.writer(buffer).writerows(rows)
     return buffer.getvalue()
 
 

@@ -6,9 +6,7 @@ a form accept exactly the same values; the field's message becomes the
 row's reject reason. Dates and timestamps have legacy formats of their own.
 """
 
-import csv
 import hashlib
-import io
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -22,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from tqdm import tqdm
 
+from apex import csv as apex_csv
 from racing.forms import VehicleForm
 from racing.setup_params import CSV_COLUMNS, PARAMS, SetupParam, Value
 
@@ -46,6 +45,9 @@ FILES = {
 PROGRESS_MIN_LINES = 2000
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M"
 SHOWN_VALUE_MAX = 40  # longer values are left out of a reject reason
+# A file is read in chunks, so memory does not grow with it; this limit keeps
+# the rows held for one run (keys seen, rejects for the report) bounded too.
+MAX_FILE_BYTES = 20 * 2**20
 
 
 class LegacyCsvError(Exception):
@@ -66,7 +68,7 @@ class RejectedRow:
 @dataclass
 class Row:
     line: int
-    cells: list[str]  # as read, for the rejects report
+    cells: list[str]  # as read (formula escapes taken off), for the rejects report
     data: dict[str, str]  # trimmed, keyed by column
 
 
@@ -82,22 +84,28 @@ def check_folder(folder: Path) -> None:
     if missing:
         raise LegacyCsvError(f"{folder}: missing {', '.join(missing)}.")
     for name, columns in FILES.items():
-        _check_file(folder / name, columns)
+        try:
+            _check_file(folder / name, columns)
+        except OSError as exc:
+            raise LegacyCsvError(f"{name}: cannot read it ({exc.strerror or exc}).") from None
 
 
 def _check_file(path: Path, columns: list[str]) -> None:
+    """The whole file read once, a chunk at a time: size, content, header and CSV syntax."""
     name = path.name
-    raw = path.read_bytes()
-    if b"\x00" in raw:
-        raise LegacyCsvError(f"{name}: binary content, not a CSV text file.")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LegacyCsvError(f"{name}: not UTF-8 text (bad byte at offset {exc.start}).") from None
-    header = next(_records(io.StringIO(text, newline="")), None)
-    if header is None:
-        raise LegacyCsvError(f"{name}: empty file, expected the header {','.join(columns)}.")
-    found = [cell.strip() for cell in header[1]]
+    _scan_bytes(path)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        records = _records(handle, name)
+        header = next(records, None)
+        if header is None:
+            raise LegacyCsvError(f"{name}: empty file, expected the header {','.join(columns)}.")
+        _check_header(name, header[1], columns)
+        for _ in records:
+            pass  # a CSV error anywhere stops the import before anything is written
+
+
+def _check_header(name: str, header: list[str], columns: list[str]) -> None:
+    found = [cell.strip() for cell in header]
     if found != columns:
         missing = [c for c in columns if c not in found]
         extra = [c for c in found if c not in columns]
@@ -113,25 +121,35 @@ def _check_file(path: Path, columns: list[str]) -> None:
         raise LegacyCsvError(f"{name}: wrong header ({detail}); expected {','.join(columns)}.")
 
 
-def _records(handle: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
-    """(first physical line, cells) for every non-blank record.
+def _scan_bytes(path: Path) -> int:
+    """The number of lines; ``LegacyCsvError`` for a file too big, binary or not UTF-8."""
+    try:
+        return apex_csv.check_text(path, MAX_FILE_BYTES)
+    except apex_csv.CsvError as exc:
+        raise LegacyCsvError(f"{path.name}: {exc}.") from None
 
-    ``csv.reader.line_num`` counts physical lines read so far, so a record
-    starts one line after the previous record ended, even when quoted
-    fields span several lines.
+
+def _records(handle: Iterable[str], name: str) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, cells) for every non-blank record, formula escapes taken off.
+
+    A record starts one line after the previous record ended, even when
+    quoted fields span several lines (``apex.csv.Reader.line``). A CSV
+    error (a field over the csv module's size limit) is a
+    ``LegacyCsvError`` naming the file and line.
     """
-    reader = csv.reader(handle)
-    last = 0
-    for cells in reader:
-        start, last = last + 1, reader.line_num
-        if any(cell.strip() for cell in cells):
-            yield start, cells
+    reader = apex_csv.reader(handle)
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield reader.line, cells
+    except apex_csv.CsvError as exc:
+        raise LegacyCsvError(f"{name}: {exc}.") from None
 
 
 def read_rows(path: Path, columns: list[str]) -> Iterator[Row | RejectedRow]:
-    total = path.read_bytes().count(b"\n")
+    total = _scan_bytes(path)
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        records = _records(handle)
+        records = _records(handle, path.name)
         next(records)  # the header, checked by check_folder
         with tqdm(
             total=total,

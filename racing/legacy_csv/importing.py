@@ -1,7 +1,6 @@
 """Importing a legacy CSV folder into one account: racers, baselines, library setups, track logs."""
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -77,10 +76,10 @@ class ImportResult:
 
 
 def import_folder(folder: Path, owner: User, *, dry_run: bool = False) -> ImportResult:
-    """Import the four files into ``owner``'s account; see the module docstring.
+    """Import the four files into ``owner``'s account, all or nothing; see the module docstring.
 
-    A dry run does the same work inside a transaction that is rolled back,
-    so its counts are exactly what a real run would report.
+    A dry run does the same work and rolls the transaction back, so its
+    counts are exactly what a real run would report.
     """
     folder = Path(folder)
     check_folder(folder)
@@ -91,13 +90,13 @@ def import_folder(folder: Path, owner: User, *, dry_run: bool = False) -> Import
         (TRACK_LOGS, _import_track_logs),
     ]
     result = ImportResult(files=[], dry_run=dry_run)
-    # A real run commits file by file; a dry run wraps them all to roll back.
-    with transaction.atomic() if dry_run else nullcontext():
+    # One transaction for the run: a failure or a killed process in any file
+    # leaves the account as it was, never some files in and others not.
+    with transaction.atomic():
+        owner_lock(owner=owner)
         for name, importer in importers:
             file_result = FileResult(name)
-            with transaction.atomic():
-                owner_lock(owner=owner)
-                importer(_counted(read_rows(folder / name, FILES[name]), file_result), owner, file_result)
+            importer(_counted(read_rows(folder / name, FILES[name]), file_result), owner, file_result)
             result.files.append(file_result)
         if dry_run:
             transaction.set_rollback(True)

@@ -1,8 +1,8 @@
 """The import report: a summary and one rejects file per CSV file."""
 
-import csv
 from pathlib import Path
 
+from apex import csv as apex_csv
 from racing.legacy_csv.format import FILES
 from racing.legacy_csv.importing import ImportResult
 
@@ -31,10 +31,10 @@ def write_report(result: ImportResult, report_dir: Path) -> None:
     """summary.csv and one ``rejects-<file>`` per file (Line, Reason, then the original columns)."""
     report_dir.mkdir(parents=True, exist_ok=True)
     with (report_dir / "summary.csv").open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(summary_rows(result))
+        apex_csv.writer(handle).writerows(summary_rows(result))
     for f in result.files:
         with (report_dir / f"rejects-{f.name}").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = apex_csv.writer(handle)
             # Line and Reason first: a row with too many fields still lines up.
             writer.writerow(["Line", "Reason", *FILES[f.name]])
             for reject in f.rejects:

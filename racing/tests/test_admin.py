@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
-from racing.models import BaselineVersion, RaceDay, TrackLog, Vehicle
+from racing import services
+from racing.models import BaselineVersion, RaceDay, RaceDayRound, TrackLog, Vehicle
 from racing.tests.factories import (
     make_baseline,
     make_race_day,
@@ -10,7 +13,7 @@ from racing.tests.factories import (
     racer_of,
 )
 
-MODELS = [Vehicle, BaselineVersion, RaceDay, TrackLog]
+MODELS = [Vehicle, BaselineVersion, RaceDay, RaceDayRound, TrackLog]
 
 
 @pytest.fixture
@@ -23,6 +26,7 @@ def rows(user):
         Vehicle: vehicle,
         BaselineVersion: baseline,
         RaceDay: race_day,
+        RaceDayRound: services.race_day_round_add(race_day=race_day, kind="main", laps=[Decimal("32.451")]),
         TrackLog: make_track_log(racer),
     }
 
@@ -52,3 +56,9 @@ def test_parameters_are_grouped_in_fieldsets(staff_client, rows, model):
 def test_non_staff_cannot_use_the_admin(owner_client, rows):
     response = owner_client.get(reverse("admin:racing_vehicle_changelist"))
     assert response.status_code == 302
+
+
+def test_a_rounds_page_lists_its_laps(staff_client, rows):
+    round_ = rows[RaceDayRound]
+    page = staff_client.get(reverse("admin:racing_racedayround_change", args=[round_.pk])).content.decode()
+    assert 'value="32.451"' in page

@@ -100,7 +100,7 @@ def test_export_writes_the_legacy_headers_and_formats(tmp_path, user):
         "Alex Rivera",
         "alex@example.com",
         "alexriverarc",
-        "@alexrivera_rc",
+        "'@alexrivera_rc",  # "@" starts a formula in a spreadsheet: written as text
         "8845123",
         "JConcepts|Pro-Line|Tekno RC",
         "Tekno NB48 2.2|Tekno EB48 2.2",
@@ -115,6 +115,8 @@ def test_export_writes_the_legacy_headers_and_formats(tmp_path, user):
         "-1",
         "7000",
     )
+    # Plain numbers stay numbers, negative ones too.
+    assert (nb48["C_F"], nb48["Toe_O"]) == ("-1.5", "1.5")
     eb48 = dict(zip(legacy_csv.BASELINE_COLUMNS, files["car_configs.csv"][2], strict=True))
     assert (eb48["Venturi"], eb48["Bell"]) == ("", "")
     first_log = files["track_logs.csv"][1]
@@ -188,8 +190,8 @@ def test_other_user_downloads_only_their_own_data(other_client, user, tmp_path):
 
     files = _zip_files(other_client.get(reverse("legacy_csv_download")))
 
-    # Only the racer every account gets on login; none of the owner's rows.
-    assert [row[0] for row in files["racer_profiles.csv"]] == ["Name", "Default Racer"]
+    # Only the first racer every account gets on login (named after the user); none of the owner's rows.
+    assert [row[0] for row in files["racer_profiles.csv"]] == ["Name", "intruder"]
     assert all(len(files[name]) == 1 for name in ("car_configs.csv", "master_library.csv", "track_logs.csv"))
 
 
@@ -209,3 +211,53 @@ def test_racer_list_links_to_the_download(owner_client):
 
     assert reverse("legacy_csv_download") in response.content.decode()
     assert "Download my data (CSV)" in response.content.decode()
+
+
+FORMULAS = {
+    "note": '=HYPERLINK("http://evil.example","click")',
+    "event": "@SUM(A1:A9)",
+    "track": "-2+3+cmd|' /C calc'!A0",
+}
+
+
+def test_formula_cells_are_exported_as_text_and_import_back_unchanged(tmp_path, user, settings):
+    settings.TIME_ZONE = "UTC"
+    import_folder(shutil.copytree(SAMPLES / "clean", tmp_path / "in"), user)
+    logs = list(TrackLog.objects.filter(racer__owner=user).order_by("timestamp", "id")[:5])
+    for log, (field, value) in zip(
+        logs, [*FORMULAS.items(), ("note", "'til dusk"), ("note", "'=x")], strict=True
+    ):
+        setattr(log, field, value)
+        log.save()
+    LibrarySetup.objects.filter(added_by=user).update(source="+1+1")
+    RacerProfile.objects.filter(owner=user, name="Sam Rivera").update(facebook="=1+1")
+
+    call_command("export_legacy_csv", str(tmp_path / "out"), "--owner", user.username)
+
+    text = "".join((tmp_path / "out" / name).read_text(encoding="utf-8") for name in legacy_csv.FILES)
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    formulas = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert formulas and all(c.lstrip("-").replace(".", "", 1).isdigit() for c in formulas)
+    for value in [*FORMULAS.values(), "+1+1", "=1+1"]:
+        assert "'" + value in cells
+    assert "'til dusk" in cells and "''=x" in cells
+    zipped = zipfile.ZipFile(io.BytesIO(legacy_csv.export_zip(user)))
+    assert zipped.read("track_logs.csv") == (tmp_path / "out" / "track_logs.csv").read_bytes()
+
+    second = make_user()
+    result = import_folder(tmp_path / "out", second)
+
+    assert result.rejected == 0
+    assert without_import_keys(snapshot(second)) == without_import_keys(snapshot(user))
+    assert TrackLog.objects.filter(racer__owner=second, note="'=x").exists()
+    assert TrackLog.objects.filter(racer__owner=second, track=FORMULAS["track"]).exists()
+
+
+def without_import_keys(data: dict[str, list]) -> dict[str, list]:
+    """The rows edited above kept the import key of their first values."""
+    return {
+        kind: sorted(
+            ((*row[:6], *row[7:]) if kind in ("library", "track_logs") else row for row in rows), key=repr
+        )
+        for kind, rows in data.items()
+    }

@@ -1,5 +1,6 @@
 import csv
 import shutil
+import tracemalloc
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 
+from apex import csv as apex_csv
 from apex.tests.fixtures import make_user
 from library.models import LibrarySetup
 from profiles.models import RacerProfile, Sponsor
@@ -198,7 +200,7 @@ def test_track_log_timestamps_are_local_time_of_the_track(clean, user, settings)
     assert log.timestamp == datetime(2025, 10, 8, 15, 45, tzinfo=ZoneInfo("America/New_York"))
 
 
-def test_failure_part_way_through_a_file_leaves_that_file_unwritten(clean, user, monkeypatch):
+def test_failure_part_way_through_the_run_leaves_the_account_as_it_was(clean, user, monkeypatch):
     monkeypatch.setattr(importing, "BATCH_SIZE", 10)
     real_row = importing._library_row
     calls, written_before_failure = [], []
@@ -216,8 +218,8 @@ def test_failure_part_way_through_a_file_leaves_that_file_unwritten(clean, user,
         run_import(clean, user)
 
     assert written_before_failure == [20]  # two batches were in the database
-    assert counts(user)["library"] == 0
-    assert counts(user)["racers"] == 3  # earlier files are complete and committed
+    # Racers and baselines were written before the library failed: one run, one transaction.
+    assert counts(user) == dict.fromkeys(CLEAN_COUNTS, 0)
 
 
 def test_dry_run_reports_but_writes_nothing(dirty, user, tmp_path):
@@ -451,3 +453,71 @@ def test_a_library_row_is_refused_for_what_the_library_form_refuses_in_its_words
     with pytest.raises(legacy_csv.Reject) as refused:
         importing._library_row({**row, column: text}, user)
     assert str(refused.value).startswith(column) and str(form.errors[field][0]) in str(refused.value)
+
+
+def test_a_field_over_the_csv_limit_stops_the_run_with_file_and_line(clean, user):
+    with (clean / "track_logs.csv").open("a") as handle:
+        handle.write(f'2025-01-01 10:00,Alex Rivera,OCRC,,Practice,"{"x" * (csv.field_size_limit() + 1)}"\n')
+    _expect_refusal(
+        clean,
+        user.username,
+        rf"Nothing imported: track_logs.csv: line 32: a field is longer than {csv.field_size_limit():,} characters",
+    )
+
+
+def test_a_50_mb_file_is_refused_before_anything_is_read(clean, user):
+    row = "Dirt Rock Raceway,XRAY,XB8 2024,Loose,2025-03-09," + "x" * 950 + 24 * "," + "\n"
+    with (clean / "master_library.csv").open("a") as handle:
+        handle.write(row * (50 * 2**20 // len(row)))
+    _expect_refusal(clean, user.username, r"master_library.csv: the file is 50\.0 MiB, over the 20 MiB limit")
+
+
+def test_rows_are_read_a_chunk_at_a_time(tmp_path):
+    path = tmp_path / "track_logs.csv"
+    note = "y" * 2000
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(",".join(legacy_csv.TRACK_LOG_COLUMNS) + "\n")
+        handle.write(f"2025-01-01 10:00,Alex Rivera,OCRC,,Practice,{note}\n" * 4000)  # 8 MB
+    tracemalloc.start()
+    try:
+        read = sum(1 for _ in importing.read_rows(path, legacy_csv.TRACK_LOG_COLUMNS))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert read == 4000
+    assert peak < 3 * 2**20, f"{peak:,} bytes held to read an 8 MB file"
+
+
+def test_rejects_report_keeps_formula_cells_as_they_were_in_the_file(clean, user, tmp_path):
+    with (clean / "track_logs.csv").open("a") as handle:
+        handle.write('2025-01-01 10:00,Nobody,\'=1+1,,Practice,=HYPERLINK("x")\n')
+
+    assert run_import(clean, user) == 1
+
+    raw = (tmp_path / "report" / "rejects-track_logs.csv").read_text(encoding="utf-8")
+    row = list(csv.reader(raw.splitlines()))[1]
+    assert row[:2] == ["32", "unknown racer 'Nobody'"]
+    assert row[4:] == ["'=1+1", "", "Practice", '\'=HYPERLINK("x")']
+
+
+def test_an_unreadable_file_is_refused_with_its_name(clean, user, monkeypatch):
+    def denied(path, limit):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(apex_csv, "check_text", denied)
+    _expect_refusal(
+        clean, user.username, r"Nothing imported: racer_profiles.csv: cannot read it \(Permission denied\)"
+    )
+
+
+def test_numbers_quoted_by_a_spreadsheet_tool_import_as_numbers(clean, user):
+    path = clean / "car_configs.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    assert ",-1.5,-1," in lines[1]
+    lines[1] = lines[1].replace(",-1.5,-1,", ",'-1.5,'-1,")
+    path.write_text("".join(lines))
+
+    assert run_import(clean, user) == 0
+
+    nb48 = BaselineVersion.objects.get(vehicle__racer__owner=user, vehicle__model="NB48 2.2")
+    assert (nb48.c_f, nb48.c_r) == (Decimal("-1.5"), Decimal("-1"))

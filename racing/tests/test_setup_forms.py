@@ -47,3 +47,10 @@ def test_parse_turns_text_into_typed_values():
     assert BY_FIELD["df"].parse("") is None
     with pytest.raises(ValidationError):
         BY_FIELD["df"].parse("lots")
+
+
+def test_decimal_inputs_show_values_as_people_write_them():
+    form = BaselineForm(initial={"rh_f": Decimal("27.00"), "sb_f": Decimal("2.40"), "c_f": Decimal("-1.50")})
+    html = str(form["rh_f"]) + str(form["sb_f"]) + str(form["c_f"])
+    assert 'value="27"' in html and 'value="2.4"' in html and 'value="-1.5"' in html
+    assert ".00" not in html and "2.40" not in html

@@ -61,7 +61,7 @@ def _raceday_context(race_day: RaceDay, **extra: object) -> dict[str, object]:
         "race_day": race_day,
         "groups": display_groups(race_day),
         "changes": changes,
-        "rounds": race_day.rounds.all(),
+        "rounds": race_day.rounds.prefetch_related("laps"),
         **extra,
     }
 
@@ -189,7 +189,7 @@ def raceday_round_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             race_day, change_form=RaceDayChangeForm(race_day=race_day), round_form=form
         )
         return render(request, "racing/raceday_detail.html", context, status=422)
-    context = {"race_day": race_day, "rounds": race_day.rounds.all(), "round_form": form}
+    context = {"race_day": race_day, "rounds": race_day.rounds.prefetch_related("laps"), "round_form": form}
     return render_page(request, "racing/raceday_detail.html", context, partial="rounds")
 
 

@@ -22,7 +22,10 @@ def tracklog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filtered = filters.is_valid() and any(filters.cleaned_data.values())
     if filtered:
         logs = logs.filtered(track=filters.cleaned_data["track"], vehicle=filters.cleaned_data["vehicle"])
-    page = counted_page(request, logs.select_related("vehicle", "race_day"))
+    # Each race day's rounds and laps in two queries for the whole page.
+    page = counted_page(
+        request, logs.select_related("vehicle", "race_day").prefetch_related("race_day__rounds__laps")
+    )
     context = {"page": page, "filters": filters, "filtered": filtered}
     return render_page(request, "racing/tracklog_list.html", context, partial="timeline")
 

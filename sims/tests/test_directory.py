@@ -90,9 +90,15 @@ def test_search_answers_htmx_with_the_results_fragment(client):
     assert "HX-Request" in response.headers["Vary"]
 
 
-def test_search_form_pushes_url_and_has_real_action(client):
+def test_search_as_you_type_replaces_the_url_and_pages_push_it(client):
     body = client.get(reverse("sim_profile_browse")).content.decode()
-    assert 'hx-push-url="true"' in body
+    form = body[body.index('role="search"') : body.index("</form>")]
+    # Typing "fran" is one history entry, not four; a page of results is one more.
+    assert 'hx-replace-url="true"' in form and "hx-push-url" not in form
+    assert (
+        '<section id="sim-results"' in body
+        and 'hx-push-url="true"' in body.split('id="sim-results"')[1][:300]
+    )
     assert f'action="{reverse("sim_profile_search")}"' in body
 
 

@@ -1,11 +1,13 @@
 """python manage.py import_results FILE --simulator SLUG --event NAME"""
 
+import csv
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from sims import results_csv, services
 from sims.forms import LapTimeField
 from sims.models import Event, EventResult, SimProfile
 from sims.tests.factories import make_profile, make_simulator
@@ -152,3 +154,103 @@ def test_rows_are_checked_by_the_sites_own_fields(tmp_path, capsys, row, reason)
 def test_lap_times_that_are_not_laps_are_refused(raw):
     with pytest.raises(ValidationError):
         LapTimeField().clean(raw)
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (
+            "1,A,3000000000,10,,",
+            "position '3000000000': Ensure this value is less than or equal to 2147483647.",
+        ),
+        ("1,A,1,3000000000,,", "laps '3000000000': Ensure this value is less than or equal to 2147483647."),
+        ("1,A,1,1,3000000,", "best_lap '3000000': That lap is longer than Apex can store."),
+        ("1,A,1,1,,3000000000", "points '3000000000': Ensure that there are no more than 7 digits in total."),
+    ],
+)
+def test_numbers_beyond_the_columns_range_are_rejected_rows_on_every_database(tmp_path, capsys, row, reason):
+    """PostgreSQL raised DataError and SQLite stored 3,000,000,000; the row form refuses it first."""
+    make_simulator()
+    path = write(tmp_path, HEADER + "2,B,2,10,,\n" + row + "\n")
+    with pytest.raises(CommandError, match="1 bad row"):
+        run(path)
+    assert f"{path} line 3: {reason}" in capsys.readouterr().err
+    assert not Event.objects.exists() and not EventResult.objects.exists()
+
+
+def test_a_field_over_the_csv_limit_is_refused_with_its_line(tmp_path):
+    make_simulator()
+    huge = "x" * (csv.field_size_limit() + 1)
+    path = write(tmp_path, HEADER + "1,A,1,10,,\n" + f'2,"{huge}",2,10,,\n3,C,3,10,,\n')
+    message = (
+        f"{path}: line 3: a field is longer than {csv.field_size_limit():,} characters. Nothing was imported."
+    )
+    with pytest.raises(CommandError) as error:
+        run(path)
+    assert str(error.value) == message
+    assert not Event.objects.exists() and not SimProfile.objects.exists()
+
+
+def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path):
+    make_simulator()
+    path = tmp_path / "results.csv"
+    row = "1,A,1,10,1:30.000,25\n"
+    path.write_text(HEADER + row * (50 * 2**20 // len(row)), encoding="utf-8")
+    with pytest.raises(
+        CommandError, match=r"results\.csv: the file is 50\.0 MiB, over the 10 MiB limit; split it"
+    ):
+        run(str(path))
+    assert not Event.objects.exists()
+
+
+def test_formula_escapes_are_taken_off_names(tmp_path):
+    make_simulator()
+    run(write(tmp_path, HEADER + "1,'=HYPERLINK(1),1,10,,\n2,'til dusk,2,10,,\n3,''-Dash,3,10,,\n"))
+    names = set(SimProfile.objects.values_list("profile_name", flat=True))
+    assert names == {"=HYPERLINK(1)", "'til dusk", "'-Dash"}
+
+
+def test_rows_are_written_a_batch_at_a_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "RESULTS_BATCH_SIZE", 3)
+    simulator = make_simulator()
+    stored_when_read = []
+
+    def rows():
+        for n in range(1, 11):
+            stored_when_read.append(EventResult.objects.count())
+            yield services.ResultRow(n + 1, str(n), f"Driver {n}", n, 10, None, Decimal("1"))
+
+    summary = services.results_import(simulator=simulator, event_name="Round 1", rows=rows())
+    assert (summary.results_created, summary.profiles_created) == (10, 10)
+    # Row 4 is read after rows 1-3 are stored: never more than a batch is held.
+    assert stored_when_read == [0, 0, 0, 3, 3, 3, 6, 6, 6, 9]
+    summary = services.results_import(simulator=simulator, event_name="Round 1", rows=rows())
+    assert not summary.changed and summary.results_unchanged == 10
+
+
+def test_a_long_file_imports_in_batches_and_again_changes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(services, "RESULTS_BATCH_SIZE", 4)
+    make_simulator()
+    path = write(
+        tmp_path, HEADER + "".join(f"{n},Driver {n},{n},10,1:3{n % 10}.000,\n" for n in range(1, 11))
+    )
+    run(path)
+    assert EventResult.objects.count() == 10 and SimProfile.objects.count() == 10
+    run(path)
+    assert "Nothing to change: Round 1 already has these 10 results." in capsys.readouterr().out
+
+
+def test_a_file_that_changes_between_the_two_reads_imports_nothing(tmp_path, monkeypatch):
+    make_simulator()
+    path = write(tmp_path, HEADER + "1,A,1,10,,\n2,B,2,10,,\n")
+    check_rows = results_csv.check_rows
+
+    def check_then_change(file):
+        checked = check_rows(file)
+        write(tmp_path, HEADER + "1,A,1,10,,\n2,B,x,10,,\n")
+        return checked
+
+    monkeypatch.setattr(results_csv, "check_rows", check_then_change)
+    with pytest.raises(CommandError, match=r"The file changed while it was imported \(line 3: position 'x'"):
+        run(path)
+    assert not Event.objects.exists() and not SimProfile.objects.exists()

@@ -172,6 +172,19 @@ def test_unlink_get_confirms_post_unlinks_drops_verification_and_pending_codes(o
     assert AuditEntry.objects.filter(action="unlink", actor=user, ip_address="198.51.100.2").exists()
 
 
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_unlink_says_the_badge_went_only_when_there_was_one(owner_client, user):
+    verified = make_profile(name="Verified Vic", linked_user=user, is_verified=True)
+    plain = make_profile(name="Plain Pat", linked_user=user)
+    response = owner_client.post(reverse("sim_profile_unlink", args=[verified.pk]), follow=True)
+    assert _messages(response) == ["Unlinked Verified Vic. Its verified badge was removed."]
+    response = owner_client.post(reverse("sim_profile_unlink", args=[plain.pk]), follow=True)
+    assert _messages(response) == ["Unlinked Plain Pat."]
+
+
 def test_unlink_confirm_htmx_fragment(owner_client, user):
     profile = make_profile(linked_user=user)
     body = owner_client.get(reverse("sim_profile_unlink", args=[profile.pk]), headers=HTMX).content.decode()

@@ -1,7 +1,8 @@
 from importlib import import_module
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from profiles.demo import DEMO_PASSWORD, DEMO_USERNAME
@@ -13,9 +14,22 @@ DEMO_APPS = ["racing", "library", "sims"]
 
 
 class Command(BaseCommand):
-    help = "Load the demo account and sample data (safe to run again: nothing is duplicated)."
+    help = (
+        "Load the demo account and sample data (safe to run again: nothing is duplicated). "
+        "It resets the demo account's password, so with DEBUG off it runs only with --force."
+    )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Load even with DEBUG off (e.g. a staging site)."
+        )
+
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                f"DEBUG is off: load_demo_data would reset the password of the {DEMO_USERNAME!r} account "
+                f"to the published {DEMO_PASSWORD!r}. Pass --force if this really is a demo site."
+            )
         with transaction.atomic():
             user = load_account()
             for app in DEMO_APPS:

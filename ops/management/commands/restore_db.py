@@ -6,6 +6,7 @@ online backup API copies the backup file over the live database.
 """
 
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +40,17 @@ class Command(BaseCommand):
         connection = connections[database]
         name = connection.settings_dict["NAME"]
         if interactive:
-            answer = input(
-                f"This replaces everything in database {name!r} with {source}. Type 'yes' to go on: "
-            )
+            if not sys.stdin.isatty():
+                raise CommandError(
+                    "No terminal to confirm the restore on: pass --noinput to restore without asking "
+                    "(make restore BACKUP=... NOINPUT=1). Nothing was changed."
+                )
+            try:
+                answer = input(
+                    f"This replaces everything in database {name!r} with {source}. Type 'yes' to go on: "
+                )
+            except EOFError:
+                answer = ""
             if answer.strip().lower() != "yes":
                 raise CommandError("Restore cancelled.")
         # Our own open connection would hold locks (PostgreSQL) or a stale

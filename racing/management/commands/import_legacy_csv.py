@@ -14,7 +14,7 @@ class Command(BaseCommand):
         "track_logs.csv) into one user's account. Rows already imported are counted as already present, "
         "so running it again adds nothing. Rejected rows are listed with file, line and reason in a "
         "report folder (summary.csv + rejects-<file>.csv); the exit status is 1 when any row was "
-        "rejected. Each file is imported in its own transaction. Default racer: the row marked "
+        "rejected. The four files are imported in one transaction: all or nothing. Default racer: the row marked "
         "Default=yes becomes the default only when the account has no default racer yet; an existing "
         "default is never taken away. With no row marked, the usual rule picks one "
         '("Default Racer" by name, else the oldest racer). Track-log timestamps are read as local '

@@ -13,7 +13,8 @@ class Command(BaseCommand):
         "Import one event's results from a CSV file with the header "
         "identifier,name,position,laps,best_lap,points (best_lap as m:ss.fff or seconds). "
         "Drivers not in the directory become unlinked public profiles. All or nothing: any bad row "
-        "is reported with its line and nothing is imported. Running it again changes nothing."
+        "is reported with its line and nothing is imported. Running it again changes nothing. "
+        f"Files over {results_csv.MAX_FILE_BYTES // 2**20} MiB are refused: split them."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,23 +44,31 @@ class Command(BaseCommand):
 
         path = Path(file)
         try:
-            data = path.read_bytes()
+            results_csv.check_file(path)
+            count, errors = results_csv.check_rows(path)
+        except results_csv.ResultsFileError as exc:
+            raise CommandError(f"{file}: {exc} Nothing was imported.") from None
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror or exc}.") from None
-        try:
-            rows, errors = results_csv.parse(results_csv.decode(data))
-        except results_csv.ResultsFileError as exc:
-            raise CommandError(f"{file}: {exc}") from None
         if errors:
             for error in errors:
                 self.stderr.write(f"{file} {error}")
             raise CommandError(f"{len(errors)} bad row(s): nothing was imported. Fix them and run again.")
 
-        summary = services.results_import(
-            simulator=sim, event_name=event, rows=rows, source=f"import: {path.name}", start_time=start_time
-        )
+        try:
+            summary = services.results_import(
+                simulator=sim,
+                event_name=event,
+                rows=results_csv.rows(path),
+                source=f"import: {path.name}",
+                start_time=start_time,
+            )
+        except results_csv.ResultsFileError as exc:
+            raise CommandError(f"{file}: {exc} Nothing was imported.") from None
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror or exc}. Nothing was imported.") from None
         if not summary.changed:
-            self.stdout.write(f"Nothing to change: {event} already has these {len(rows)} results.")
+            self.stdout.write(f"Nothing to change: {event} already has these {count} results.")
             return
         self.stdout.write(
             self.style.SUCCESS(
