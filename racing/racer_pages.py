@@ -28,15 +28,18 @@ ROW_PAGES: dict[str, tuple[type[Model], str]] = {
     "baseline_restore": _VEHICLE,
     "baseline_diff": _VEHICLE,
     "baseline_advice": _VEHICLE,
+    "vehicle_lap_history": _VEHICLE,
     "raceday_detail": _RACE_DAY,
     "raceday_close": _RACE_DAY,
     "raceday_promote": _RACE_DAY,
     "raceday_advice": _RACE_DAY,
+    "raceday_analysis": _RACE_DAY,
+    "raceday_laps_import": _RACE_DAY,
     "tracklog_edit": _TRACK_LOG,
     "tracklog_delete": _TRACK_LOG,
 }
 # The active racer's lists: their filters and page numbers were the previous racer's.
-LIST_PAGES = {"vehicle_list", "raceday_list", "tracklog_list"}
+LIST_PAGES = {"vehicle_list", "raceday_list", "tracklog_list", "laps_compare"}
 
 
 def _compare_is_racers(query: str, racer: RacerProfile) -> bool:

@@ -63,6 +63,9 @@ def _switch(client, racer, next_url, **kwargs):
         (lambda s: reverse("raceday_detail", args=[s["race_day"].pk]), "raceday_list"),
         (lambda s: reverse("raceday_close", args=[s["race_day"].pk]), "raceday_list"),
         (lambda s: reverse("raceday_advice", args=[s["race_day"].pk]), "raceday_list"),
+        (lambda s: reverse("raceday_analysis", args=[s["race_day"].pk]), "raceday_list"),
+        (lambda s: reverse("raceday_laps_import", args=[s["race_day"].pk]), "raceday_list"),
+        (lambda s: reverse("vehicle_lap_history", args=[s["vehicle"].pk]), "vehicle_list"),
         (lambda s: reverse("vehicle_detail", args=[s["vehicle"].pk]), "vehicle_list"),
         (lambda s: reverse("baseline_edit", args=[s["vehicle"].pk]), "vehicle_list"),
         (lambda s: reverse("baseline_versions", args=[s["vehicle"].pk]), "vehicle_list"),
@@ -104,6 +107,8 @@ def test_switching_on_a_page_of_no_one_racer_stays_there(as_alex, sam):
 def test_switching_on_a_list_drops_the_previous_racers_filters(as_alex, sam, sams):
     url = reverse("tracklog_list") + f"?vehicle={sams['vehicle'].pk}&page=2"
     assert _switch(as_alex, sam, url)["Location"] == reverse("tracklog_list")
+    laps = reverse("laps_compare") + f"?days={sams['race_day'].pk}"
+    assert _switch(as_alex, sam, laps)["Location"] == reverse("laps_compare")
 
 
 def test_switching_on_a_comparison_keeps_it_only_when_it_is_the_new_racers(as_alex, alex, sam, sams):
