@@ -109,6 +109,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Feature switch: the public sim-profile directory.
 ENABLE_PUBLIC_PROFILES = env_bool("ENABLE_PUBLIC_PROFILES", True)
+# Webhook deliveries to private, loopback or link-local addresses (a receiver on this machine or network).
+WEBHOOK_PRIVATE_ADDRESSES = env_bool("WEBHOOK_PRIVATE_ADDRESSES", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -121,6 +123,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # the built-in widget templates, for FORM_RENDERER
     "django_htmx",
+    "ninja",  # the API docs page served from static files (no CDN, no inline script)
     "template_partials",
     "allauth",
     "allauth.account",
@@ -131,6 +134,7 @@ INSTALLED_APPS = [
     "sims",
     "ops",
     "advisor",
+    "api",
 ]
 
 MIDDLEWARE = [

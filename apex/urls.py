@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apex import views
+from api.main import api
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("library/", include("library.urls")),
     path("", include("sims.urls")),
     path("", include("advisor.urls")),
+    path("api/", api.urls),
+    path("api-tokens/", include("api.urls")),
 ]
 
 handler403 = "apex.views.permission_denied"

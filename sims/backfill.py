@@ -33,6 +33,15 @@ Forward (``backfill_links``):
   their link, and filled identifiers are kept, so running it again changes
   nothing (it matches no row).
 
+A round trip (back to the legacy shape and forward again) keeps every
+identifier and visibility as it was: identifiers are public profile URLs,
+often typed by hand (a platform's own driver id), and a private profile
+must not turn public. The legacy shape has no column for them, so going
+back copies them (one ``CREATE TABLE ... AS SELECT``) into
+``KEPT_TABLE``, outside Django's models; going forward restores them in one
+UPDATE before anything else and drops the table (so does unapplying
+``0001_initial``). Identifiers of profiles created meanwhile are generated.
+
 Backward (``restore_owners``):
 - the linked user becomes the owner again;
 - the legacy schema needs an owner for every profile, but profiles may now be
@@ -69,6 +78,9 @@ _NOT_KEPT = f"[^a-z0-9_{_PY_ASCII_SPACE}-]+"
 _SEPARATORS = f"[{_PY_ASCII_SPACE}-]+"
 
 _SQLITE_FUNCTION = "SIMS_SLUGIFY"
+
+# Where a trip back to the legacy shape keeps identifiers and visibility.
+KEPT_TABLE = "sims_simprofile_kept"
 
 
 def identifier_for(name: str, pk: object) -> str:
@@ -151,6 +163,7 @@ def backfill_links(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor | No
     SimProfile = apps.get_model("sims", "SimProfile")
     User = apps.get_model(settings.AUTH_USER_MODEL)
     connection = _connection(schema_editor)
+    _restore_kept(connection)
 
     needs_identifier = Q(profile_identifier="")
     needs_link = Q(linked_user__isnull=True, user__isnull=False)
@@ -201,9 +214,33 @@ def _rewrite_table(
         cursor.execute(f"ALTER TABLE {quote(model._meta.db_table)} {', '.join(clauses)}", params)
 
 
+def _restore_kept(connection: BaseDatabaseWrapper) -> None:
+    """Give back the identifiers and visibility kept on the way back (``restore_owners``), then drop them."""
+    if KEPT_TABLE not in connection.introspection.table_names():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE sims_simprofile SET profile_identifier = kept.profile_identifier, is_public = kept.is_public "
+            f"FROM {KEPT_TABLE} kept WHERE kept.profile_id = sims_simprofile.id"
+        )
+        cursor.execute(f"DROP TABLE {KEPT_TABLE}")
+
+
+def _keep(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """Copy every profile's identifier and visibility aside: the legacy shape has no column for them."""
+    schema_editor.execute(f"DROP TABLE IF EXISTS {KEPT_TABLE}")
+    schema_editor.execute(
+        f"CREATE TABLE {KEPT_TABLE} AS SELECT id AS profile_id, profile_identifier, is_public FROM sims_simprofile"
+    )
+    schema_editor.execute(f"CREATE UNIQUE INDEX {KEPT_TABLE}_profile ON {KEPT_TABLE} (profile_id)")
+
+
 def restore_owners(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     SimProfile = apps.get_model("sims", "SimProfile")
     User = apps.get_model(settings.AUTH_USER_MODEL)
+
+    if SimProfile.objects.exists():
+        _keep(schema_editor)
 
     owner: Combinable = F("linked_user")
     if SimProfile.objects.filter(linked_user__isnull=True).exists():

@@ -13,8 +13,8 @@ as far back as the data survives. Two kinds of test, then:
     its rows.
   - sims back to 0006 (the search index goes and comes back).
   - profiles back to 0001 (``is_default`` is dropped and backfilled again).
-    Racing's garage (0002 onwards) depends on 0004, so its tables go with it;
-    the profiles and sims rows are compared.
+    No other app needs more of profiles than 0001 (its user and racer
+    tables), so every other app stays migrated and every table keeps its rows.
 
   sims back to its legacy 0001 (owned profiles) reshapes rows by design;
   sims/tests/test_migrations.py checks that path row by row.
@@ -31,6 +31,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -74,8 +75,8 @@ def populate(apps) -> None:
     team = get("profiles", "Team").objects.create(name="Team Dirt")
     Racer = get("profiles", "RacerProfile")
     # The default is the one the backfill rule picks (named "Default Racer", else the oldest).
-    kid = Racer.objects.create(owner=ana, name="Kid", is_default=False, team=team)
     main = Racer.objects.create(owner=ana, name="Default Racer", is_default=True, transponder="123")
+    kid = Racer.objects.create(owner=ana, name="Kid", is_default=False, team=team)
     solo = Racer.objects.create(owner=ben, name="Ben", is_default=True)
     get("profiles", "Sponsor").objects.create(racer=main, name="Tyres Ltd")
     vehicle = get("racing", "Vehicle").objects.create(racer=main, brand="Mugen", model="MBX8R")
@@ -125,7 +126,7 @@ ROUND_TRIPS = [
     #  tables the trip drops: created after that point, they come back empty)
     ([("racing", "0002_garage_and_setups")], PROJECT_APPS, {"racing.RaceDayLap"}),
     ([("sims", "0006_verification_audit_events")], PROJECT_APPS, set()),
-    ([("profiles", "0001_initial")], ("profiles", "sims"), set()),
+    ([("profiles", "0001_initial")], PROJECT_APPS, set()),
 ]
 
 
@@ -144,6 +145,45 @@ def test_back_and_forward_keeps_every_row(migrator, back_to, kept, dropped):
     apps = migrator(leaves())
 
     assert dump(apps, kept) == before
+
+
+# Each app back to its first migration unapplies only its own migrations, and
+# those of apps that truly need what it takes away (the library moved out of
+# racing, so it needs racing 0005, and racing 0006 needs the library).
+ROLLBACKS = {
+    "profiles": {"profiles"},
+    "sims": {"sims"},
+    "racing": {"racing", "library"},
+    "library": {"library"},
+    "advisor": {"advisor"},
+}
+
+
+@pytest.mark.parametrize("app", sorted(ROLLBACKS))
+def test_rolling_back_one_app_unapplies_only_the_apps_that_need_it(db, app):
+    executor = MigrationExecutor(connection)
+    first = min(name for a, name in executor.loader.graph.nodes if a == app)
+    plan = executor.migration_plan([(app, first)])
+    assert plan, "the test database is at the leaves, so going back has work to do"
+    assert {migration.app_label for migration, backwards in plan if backwards} == ROLLBACKS[app]
+
+
+def test_migrate_profiles_back_to_0003_keeps_every_other_app(migrator):
+    apps = migrator(leaves())
+    populate(apps)
+    others = [a for a in PROJECT_APPS if a != "profiles"]
+    before = dump(apps, others)
+    applied_before = {app: applied(app) for app in others}
+
+    call_command("migrate", "profiles", "0003", verbosity=0)
+
+    assert max(applied("profiles")) == "0003_backfill_is_default"
+    assert {app: applied(app) for app in others} == applied_before
+    tables = set(connection.introspection.table_names())
+    for app in others:
+        for model in apps.get_app_config(app).get_models():
+            assert model._meta.db_table in tables, model
+    assert dump(apps, others) == before
 
 
 def test_every_project_app_reverses_to_zero_and_forward_again(migrator):

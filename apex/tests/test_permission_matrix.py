@@ -38,6 +38,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from advisor.tests.factories import make_theory_document
 from apex.tests.world import World, build_world, owner_rows
+from api.services import token_create
 from racing.tests.factories import SETUP
 
 ACTORS = ("anon", "owner", "other", "staff")
@@ -48,6 +49,9 @@ NOT_HERE = {
     # sims/tests/test_admin.py tries them as anonymous, user, view-only staff and staff.
     "admin/": ("django.", "sims.admin.SimProfileAdmin."),
     "accounts/": ("allauth.",),
+    # The JSON API takes tokens, not logins: api/tests/test_endpoints.py runs
+    # every operation as owner, other user, anonymous and a read-only token.
+    "api/": ("ninja.", "api."),
 }
 
 
@@ -143,6 +147,8 @@ MATRIX = [
     # setup theory: public to read, staff add documents (an empty form comes back with its errors)
     Row("theory_list",              "none",         PUBLIC,             None,                  "POST", query="q=roll"),
     Row("theory_detail",            "theory",       PUBLIC,             None,                  "POST"),
+    Row("api_tokens",               "none",         OWN_SCOPE_PAGE,     "login 422 422 422",   "PUT"),
+    Row("api_token_revoke",         "api_token",    None,               OWNED_ACTION,          "GET"),
     Row("theory_upload",            "none",         "login 403 403 200", "login 403 403 422",  "PUT"),
     # the advisor: on the owner's race day ("Try it" plans a change) and baseline
     Row("raceday_advice",           "race_day",     OWNED_PAGE,         None,                  "POST", query="symptom=traction_roll"),
@@ -175,6 +181,8 @@ MATRIX = [
 def url_kwargs(w: World, key: str) -> dict:
     if key == "theory":
         return {"pk": make_theory_document().pk}
+    if key == "api_token":
+        return {"pk": token_create(user=w.owner, name="matrix")[0].pk}
     kwargs: dict[str, dict] = {
         "none": {},
         "racer": {"pk": w.racer.pk},

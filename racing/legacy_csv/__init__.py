@@ -3,7 +3,9 @@
 - ``format``: the four files and their columns, reading, cell parsing
 - ``importing``: importing a folder into one account
 - ``report``: the import's summary and rejects files
-- ``exporting``: one account as the four files
+- ``exporting``: one account as the four files, streamed: rows are read
+  in chunks and written as they come (``export_zip_stream`` for the
+  download), so memory does not grow with the account
 
 Four files make one folder (see ``FILES``): racers with their sponsors and
 vehicles, shop-master baselines, community library setups and track logs.
@@ -36,7 +38,13 @@ new library setups and track logs are inserted with ``ignore_conflicts``,
 so a row can never land twice.
 """
 
-from racing.legacy_csv.exporting import export_folder, export_rows, export_zip
+from racing.legacy_csv.exporting import (
+    export_files,
+    export_folder,
+    export_rows,
+    export_zip,
+    export_zip_stream,
+)
 from racing.legacy_csv.format import (
     BASELINE_COLUMNS,
     FILES,
@@ -64,9 +72,11 @@ __all__ = [
     "LegacyCsvError",
     "Reject",
     "check_folder",
+    "export_files",
     "export_folder",
     "export_rows",
     "export_zip",
+    "export_zip_stream",
     "format_summary",
     "import_folder",
     "parse_date",

@@ -13,7 +13,7 @@ from library.forms import LibrarySetupForm
 from library.models import LibrarySetup
 from profiles.forms import RacerForm, SponsorFormSet
 from profiles.models import RacerProfile, Sponsor, User
-from profiles.services import get_or_create_default_profile, owner_lock
+from profiles.services import get_or_create_default_profile, owner_lock, racer_set_default
 from racing.forms import TrackLogForm
 from racing.legacy_csv.format import (
     BASELINES,
@@ -189,6 +189,8 @@ def _import_racers(rows: Iterable[Row], owner: User, result: FileResult) -> None
         seen[name] = (row.line, signature)
         accepted.append((name, fields, sponsors, cars))
 
+    # Read before the insert: the database makes an owner's first racer the default.
+    current = RacerProfile.objects.owned_by(owner).filter(is_default=True).first()
     new_racers = [
         RacerProfile(owner=owner, name=name, **fields)
         for name, fields, _, _ in accepted
@@ -216,9 +218,8 @@ def _import_racers(rows: Iterable[Row], owner: User, result: FileResult) -> None
     Sponsor.objects.bulk_create(sponsors_to_add, ignore_conflicts=True)
     Vehicle.objects.bulk_create(vehicles_to_add, ignore_conflicts=True)
 
-    current = RacerProfile.objects.owned_by(owner).filter(is_default=True).first()
     if current is None and default_name is not None:
-        RacerProfile.objects.filter(pk=existing[default_name].pk).update(is_default=True)
+        racer_set_default(owner=owner, racer_id=existing[default_name].pk)
     elif current is None and existing:
         get_or_create_default_profile(owner)
     elif current is not None and default_name is not None and current.name != default_name:

@@ -158,7 +158,7 @@ def test_export_of_unknown_owner_is_refused(tmp_path, db):
 
 
 def _zip_files(response) -> dict[str, list[list[str]]]:
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     return {
         name: list(csv.reader(io.StringIO(archive.read(name).decode("utf-8"), newline="")))
         for name in archive.namelist()

@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apex.http import AuthenticatedHttpRequest
 from apex.shortcuts import render_page
 from racing.forms import VehicleForm
-from racing.legacy_csv import export_zip
+from racing.legacy_csv import export_zip_stream
 from racing.models import RaceDay, Vehicle
 from racing.setup_params import display_groups
 from racing.views.access import get_own_vehicle
@@ -82,8 +82,8 @@ def vehicle_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def legacy_csv_download(request: AuthenticatedHttpRequest) -> HttpResponse:
+def legacy_csv_download(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """All of the user's racers, baselines, library setups and track logs as legacy CSV files."""
-    response = HttpResponse(export_zip(request.user), content_type="application/zip")
+    response = StreamingHttpResponse(export_zip_stream(request.user), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="apex-legacy-csv.zip"'
     return response

@@ -59,4 +59,10 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name": "sim profile", "ordering": ["-updated_at", "-id"]},
         ),
+        # Backwards only, first: the identifiers and visibility that
+        # 0003_backfill_links kept on the way back to this shape go with the
+        # profiles (sims.backfill.KEPT_TABLE).
+        migrations.RunSQL(
+            migrations.RunSQL.noop, "DROP TABLE IF EXISTS sims_simprofile_kept", elidable=False
+        ),
     ]

@@ -19,7 +19,7 @@ see ``SimProfileQuerySet.search``) sees nothing and ``makemigrations --check``
 stays clean.
 
 Not atomic, so nothing blocks writes for long: the column is added without a
-rewrite, the backfill commits in batches, and the index is built
+rewrite, the backfill commits in batches by primary-key range, and the index is built
 CONCURRENTLY (dropped first if an earlier attempt left it invalid).
 """
 
@@ -27,7 +27,7 @@ from django.db import migrations
 
 from apex.migration_operations import OnPostgresOnly
 
-BATCH = 20_000
+BATCH = 5_000
 
 
 # One field per line, with a leading newline so "starts with" is "contains
@@ -75,16 +75,37 @@ DROP_INDEX = 'DROP INDEX CONCURRENTLY IF EXISTS "sim_profile_search_text_trgm"'
 
 
 def backfill(apps, schema_editor):
-    """Fill the column in batches, each its own transaction (the migration is not atomic)."""
+    """Fill the column by primary-key ranges, each batch its own transaction (the migration is not atomic).
+
+    Each batch finds where its range ends through the primary key index and
+    updates the rows in that range, so it costs its own rows only. A batch
+    that looked for still-empty rows from the start of the table re-read
+    every row already filled (quadratic: 199 s of the 218 s chain at a
+    million profiles). Small batches hold their row locks briefly, so a
+    writer waits at most one batch.
+    """
+    last = None
     with schema_editor.connection.cursor() as cursor:
         while True:
+            after = "" if last is None else "WHERE id > %(last)s"
             cursor.execute(
-                "UPDATE sims_simprofile SET linked_user_id = linked_user_id WHERE id IN "
-                "(SELECT id FROM sims_simprofile WHERE search_text = '' LIMIT %s)",
-                [BATCH],
+                f"SELECT id FROM sims_simprofile {after} ORDER BY id OFFSET %(skip)s LIMIT 1",
+                {"last": last, "skip": BATCH - 1},
             )
-            if cursor.rowcount < BATCH:
+            row = cursor.fetchone()
+            end = None if row is None else row[0]
+            bounds = ["search_text = ''"]
+            if last is not None:
+                bounds.append("id > %(last)s")
+            if end is not None:
+                bounds.append("id <= %(end)s")
+            cursor.execute(
+                f"UPDATE sims_simprofile SET linked_user_id = linked_user_id WHERE {' AND '.join(bounds)}",
+                {"last": last, "end": end},
+            )
+            if end is None:
                 break
+            last = end
 
 
 class Migration(migrations.Migration):
@@ -92,7 +113,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("sims", "0006_verification_audit_events"),
-        ("profiles", "0004_one_default_racer_per_owner"),
+        ("profiles", "0001_initial"),
     ]
 
     operations = [

@@ -270,3 +270,38 @@ def test_sql_identifier_matches_slugify_and_fits_the_column(db):
     assert slugs["Søren Nørgaard"] == "sren-nrgaard"
     assert slugs["!!!"] == slugs[""] == slugs["東京"] == "profile"
     assert slugs[cut_at_dash] == "x" * room
+
+
+def test_round_trip_to_the_legacy_shape_keeps_hand_set_identifiers_and_visibility(migrator):
+    apps = migrator(LEGACY)
+    ids = populate_legacy(apps)
+    apps = migrator(LINKED)
+    SimProfile = apps.get_model("sims", "SimProfile")
+    # Typed by their owners after the upgrade: the platforms' own driver ids.
+    SimProfile.objects.filter(pk=ids["ana_ir"]).update(profile_identifier="76561198000000001")
+    SimProfile.objects.filter(pk=ids["ben_ir"]).update(profile_identifier="ben-obrien", is_public=False)
+    before = {pk: (p.profile_identifier, p.is_public) for pk, p in state(apps).items()}
+
+    apps = migrator(LEGACY)
+    assert "sims_simprofile_kept" in connection.introspection.table_names()
+    legacy = apps.get_model("sims", "SimProfile")
+    newcomer = legacy.objects.create(
+        simulator=apps.get_model("sims", "Simulator").objects.get(slug="acc"),
+        user=apps.get_model("profiles", "User").objects.get(username="ana"),
+        profile_name="Created Meanwhile",
+    )
+    apps = migrator(LINKED)
+
+    after = {pk: (p.profile_identifier, p.is_public) for pk, p in state(apps).items()}
+    assert after.pop(newcomer.pk) == (f"created-meanwhile-{db_id(newcomer.pk)}", True)
+    assert after == before
+    assert "sims_simprofile_kept" not in connection.introspection.table_names()
+
+
+def test_going_back_to_zero_leaves_no_kept_identifiers(migrator):
+    apps = migrator(LEGACY)
+    populate_legacy(apps)
+    migrator(LINKED)
+    migrator(LEGACY)
+    MigrationExecutor(connection).migrate([("sims", None)])
+    assert "sims_simprofile_kept" not in connection.introspection.table_names()

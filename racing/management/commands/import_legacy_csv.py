@@ -1,7 +1,10 @@
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils import timezone
 
 from profiles.models import User
@@ -25,6 +28,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("folder", type=Path, help="Folder holding the four CSV files.")
         parser.add_argument("--owner", required=True, help="Username of the account to import into.")
+        parser.add_argument(
+            "--create-owner",
+            action="store_true",
+            help="Create the account when there is none by that username, with no usable password "
+            "(the owner sets one through password reset, which needs --email). Nothing is created "
+            "when the folder is refused or with --dry-run.",
+        )
+        parser.add_argument(
+            "--email", default="", help="E-mail address of an account that --create-owner creates."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
         parser.add_argument(
             "--report-dir",
@@ -33,18 +46,44 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: Any, folder: Path, owner: str, dry_run: bool, report_dir: Path | None, **options: Any
+        self,
+        *args: Any,
+        folder: Path,
+        owner: str,
+        create_owner: bool,
+        email: str,
+        dry_run: bool,
+        report_dir: Path | None,
+        **options: Any,
     ) -> None:
-        try:
-            user = User.objects.get(username=owner)
-        except User.DoesNotExist:
-            raise CommandError(f"No user with username {owner!r}.") from None
+        user = User.objects.filter(username=owner).first()
+        if user is None and not create_owner:
+            raise CommandError(f"No user with username {owner!r} (--create-owner creates the account).")
+        if user is None:
+            new_owner = _new_owner(owner, email)
         try:
             legacy_csv.check_folder(folder)
             report_dir = report_dir or _new_report_dir(folder)
             # Before importing: a report that cannot be written must not cost an import.
             report_dir.mkdir(parents=True, exist_ok=True)
-            result = legacy_csv.import_folder(folder, user, dry_run=dry_run)
+            creating = user is None
+            with transaction.atomic() if creating else nullcontext():
+                if user is None:
+                    # With the import: refused or dry run, no account is left behind.
+                    new_owner.save()
+                    user = new_owner
+                    self.stdout.write(
+                        f"Created the account {owner!r} with no usable password: "
+                        + (
+                            "its owner sets one through password reset."
+                            if email
+                            else "give it an e-mail address "
+                            "(admin) so its owner can set one through password reset."
+                        )
+                    )
+                result = legacy_csv.import_folder(folder, user, dry_run=dry_run)
+                if creating and dry_run:
+                    transaction.set_rollback(True)
         except legacy_csv.LegacyCsvError as exc:
             raise CommandError(f"Nothing imported: {exc}") from None
         except OSError as exc:
@@ -65,6 +104,20 @@ class Command(BaseCommand):
         self.stdout.write(f"Report: {report_dir}")
         if result.rejected:
             raise CommandError(f"{result.rejected} row(s) rejected; see {report_dir}.", returncode=1)
+
+
+def _new_owner(username: str, email: str) -> User:
+    """The account --create-owner will save, checked as the sign-up form checks username and e-mail."""
+    user = User(username=username, email=User.objects.normalize_email(email))
+    user.set_unusable_password()
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+        raise CommandError(f"Cannot create the account {username!r}: {problems}") from None
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise CommandError(f"Cannot create the account {username!r}: another account uses {email}.")
+    return user
 
 
 def _new_report_dir(folder: Path) -> Path:
