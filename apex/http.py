@@ -19,6 +19,8 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
     # The session's active racer, looked up on first use; None for visitors.
     racer: RacerProfile | None
+    # The racer whose rows the page shows, when it shows one racer's (``profiles.session.show_racer_page``).
+    page_racer: RacerProfile | None
 
 
 class AuthenticatedHttpRequest(HtmxHttpRequest):

@@ -93,7 +93,7 @@ def signup(page: Page, username: str, password: str = PASSWORD, email: str | Non
     page.get_by_label(_label("Password")).fill(password)
     page.get_by_label(_label("Password (again)")).fill(password)
     page.locator("main").get_by_role("button", name="Sign up", exact=True).click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(logged_in(page)).to_be_attached()
     page.wait_for_load_state()  # apex.js is deferred; keyboard steps need it
 
 
@@ -104,12 +104,30 @@ def login(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label(_label("Username or e-mail")).fill(username)
     page.get_by_label(_label("Password")).fill(password)
     page.locator("main").get_by_role("button", name="Log in", exact=True).click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(logged_in(page)).to_be_attached()
     page.wait_for_load_state()  # apex.js is deferred; keyboard steps need it
 
 
+def logged_in(page: Page) -> Locator:
+    """The Log out button: in the header on wide screens, in its Menu on phones."""
+    return page.get_by_role("button", name="Log out", include_hidden=True).first
+
+
+def open_menu(page: Page) -> Locator | None:
+    """On a phone, the header's Menu opened (None on wide screens, where the links show)."""
+    menu = page.locator("details.menu")
+    if not menu.is_visible():
+        return None
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    expect(menu).to_have_attribute("open", "")
+    return menu
+
+
 def logout(page: Page) -> None:
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
+    open_menu(page)
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")).to_be_visible()
 
 

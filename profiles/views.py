@@ -14,6 +14,7 @@ from profiles import login_limits, services
 from profiles.forms import NewRacerForm, RacerForm, SponsorFormSet
 from profiles.models import RacerProfile
 from profiles.session import ACTIVE_RACER_KEY, activate_racer
+from racing.racer_pages import landing_after_switch
 
 
 def _get_own_racer(request: AuthenticatedHttpRequest, pk: int) -> RacerProfile:
@@ -128,7 +129,8 @@ def racer_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def racer_switch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     racer = _get_own_racer(request, pk)
     activate_racer(request, racer)
-    target = safe_next(request, reverse("home"))
+    # Never the previous racer's page under the new racer's name: the same section, for the new racer.
+    target = landing_after_switch(safe_next(request, reverse("home")), racer)
     if request.htmx:
         # The whole page shows the racer's data: load it afresh.
         return HttpResponseClientRedirect(target)

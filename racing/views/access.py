@@ -2,11 +2,15 @@
 
 Each returns the object or raises (404 when it is not the user's, so other
 users cannot tell it exists); none returns a response for the caller to test.
+Each also tells the page whose racer it shows (``show_racer_page``): a page
+of a racer who is not the active one gets a banner offering the switch, and
+its writes are refused until then.
 """
 
 from django.http import Http404
 
 from apex.http import AuthenticatedHttpRequest
+from profiles.session import show_racer_page
 from racing.models import BaselineVersion, RaceDay, TrackLog, Vehicle
 from racing.services import RaceDayClosed
 
@@ -14,9 +18,11 @@ from racing.services import RaceDayClosed
 def get_own_vehicle(request: AuthenticatedHttpRequest, pk: int) -> Vehicle:
     """The vehicle if one of the logged-in user's racers has it, else 404."""
     try:
-        return Vehicle.objects.owned_by(request.user).select_related("racer").get(pk=pk)
+        vehicle = Vehicle.objects.owned_by(request.user).select_related("racer").get(pk=pk)
     except Vehicle.DoesNotExist:
         raise Http404("No such vehicle.") from None
+    show_racer_page(request, vehicle.racer)
+    return vehicle
 
 
 def get_own_baseline_version(
@@ -31,11 +37,13 @@ def get_own_baseline_version(
 
 def get_own_race_day(request: AuthenticatedHttpRequest, pk: int) -> RaceDay:
     try:
-        return (
+        race_day = (
             RaceDay.objects.owned_by(request.user).select_related("vehicle", "racer", "based_on").get(pk=pk)
         )
     except RaceDay.DoesNotExist:
         raise Http404("No such race day.") from None
+    show_racer_page(request, race_day.racer)
+    return race_day
 
 
 def get_own_open_race_day(request: AuthenticatedHttpRequest, pk: int) -> RaceDay:
@@ -48,9 +56,11 @@ def get_own_open_race_day(request: AuthenticatedHttpRequest, pk: int) -> RaceDay
 
 def get_own_track_log(request: AuthenticatedHttpRequest, pk: int) -> TrackLog:
     try:
-        return TrackLog.objects.owned_by(request.user).select_related("vehicle").get(pk=pk)
+        log = TrackLog.objects.owned_by(request.user).select_related("vehicle", "racer").get(pk=pk)
     except TrackLog.DoesNotExist:
         raise Http404("No such track-log entry.") from None
+    show_racer_page(request, log.racer)
+    return log
 
 
 def int_or_none(raw: str | None) -> int | None:

@@ -2,45 +2,7 @@
 (function () {
   "use strict";
 
-  // Forms marked data-dirty-guard remember unsaved edits.
-  function dirtyForms() {
-    return Array.prototype.filter.call(
-      document.querySelectorAll("form[data-dirty-guard]"),
-      function (form) { return form.dataset.dirty === "1"; }
-    );
-  }
-
-  document.addEventListener("input", function (event) {
-    var form = event.target.closest && event.target.closest("form[data-dirty-guard]");
-    if (form) { form.dataset.dirty = "1"; }
-  });
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (form.matches("form[data-dirty-guard]")) { form.dataset.dirty = "0"; }
-  }, true);
-
-  // Switching racer from a page with unsaved edits asks first.
-  function confirmLeave(event) {
-    var form = event.target.closest && event.target.closest("form[data-switch-form]");
-    if (!form || dirtyForms().length === 0) { return; }
-    if (!window.confirm("You have unsaved changes on this page. Switch racer and discard them?")) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-    } else {
-      dirtyForms().forEach(function (f) { f.dataset.dirty = "0"; });
-    }
-  }
-  document.addEventListener("submit", confirmLeave, true);
-  document.addEventListener("htmx:confirm", function (event) {
-    var form = event.target.closest && event.target.closest("form[data-switch-form]");
-    if (form && dirtyForms().length > 0 &&
-        !window.confirm("You have unsaved changes on this page. Switch racer and discard them?")) {
-      event.preventDefault();
-    }
-  });
-  window.addEventListener("beforeunload", function (event) {
-    if (dirtyForms().length > 0) { event.preventDefault(); event.returnValue = ""; }
-  });
+  // Unsaved input and drafts: static/js/drafts.js.
 
   // Escape closes the racer switcher and returns focus to it. With the
   // switcher closed, Escape on a confirmation page (role=alertdialog) cancels
