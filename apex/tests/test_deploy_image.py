@@ -231,7 +231,7 @@ def test_production_settings_redirect_plain_http_to_https(served):
 def test_pages_render_behind_the_https_proxy(served):
     home = get(served["port"], "/", HTTPS)
     assert home.status == 200
-    assert b"Create an account" in home.body
+    assert b"Sign up free" in home.body
     login = get(served["port"], "/accounts/login/", HTTPS)
     assert login.status == 200
     assert b'name="password"' in login.body
