@@ -50,11 +50,12 @@ def test_no_content_security_policy_violation_on_any_main_page(new_context):
     found: list[str] = []
 
     def watch(page):
+        def on_console(message):
+            if "Content Security Policy" in message.text:
+                found.append(f"{page.url} console: {message.text}")
+
         page.add_init_script(RECORD_CSP_VIOLATIONS)
-        page.on(
-            "console",
-            lambda m: found.append(f"{page.url} console: {m.text}") if "Content Security Policy" in m.text else None,
-        )
+        page.on("console", on_console)
         return page
 
     def visit(page, url):
