@@ -12,7 +12,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def announced(page: Page):
-    return page.locator("#announcer[role=status][aria-live=polite]")
+    return page.locator("#announcer[aria-live=polite]")
 
 
 def race_day_page(new_context) -> Page:

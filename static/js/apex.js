@@ -65,7 +65,8 @@
   // same name and value, e.g. a change's status button), else to the
   // swapped-in region's heading. Focus that survived the swap (a search box
   // outside its results) stays where it is. What happened is announced in a
-  // polite live region that is on the page before anything changes.
+  // polite live region that is on the page before anything changes (no
+  // role=status: the page's messages are its one status region).
   var announcer = null;
   function announce(text) {
     if (!text) { return; }
@@ -73,7 +74,6 @@
       announcer = document.createElement("div");
       announcer.id = "announcer";
       announcer.className = "visually-hidden";
-      announcer.setAttribute("role", "status");
       announcer.setAttribute("aria-live", "polite");
       document.body.appendChild(announcer);
     }
@@ -133,7 +133,8 @@
     if (!(region instanceof Element) || !document.body.contains(region)) { return; }
     var invalid = region.querySelector("[aria-invalid=true], .has-error input, .has-error select, .has-error textarea");
     var active = document.activeElement;
-    var lost = !active || active === document.body || (before.active && !document.body.contains(before.active));
+    // htmx itself puts focus back on an element with the same id; this is for the rest.
+    var lost = !active || active === document.body || !document.body.contains(active);
     if (invalid) {
       var errors = region.querySelectorAll("[aria-invalid=true], .has-error");
       if (lost || region.contains(active)) { invalid.focus(); }
