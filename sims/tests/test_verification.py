@@ -26,6 +26,15 @@ def test_owner_gets_a_short_code_valid_48_hours(owner_client, user):
     assert AuditEntry.objects.filter(action="verification_requested", ip_address="192.0.2.9").exists()
 
 
+def test_a_pending_code_shows_with_a_copy_button_and_its_expiry_with_the_time_zone(owner_client, user):
+    profile = make_profile(linked_user=user)
+    pending = services.verification_request(profile=profile, user=user, ip=None)
+    page = owner_client.get(reverse("sim_profile_verify", args=[profile.pk])).content.decode()
+    assert f'<strong id="code-{pending.pk}">{pending.code}</strong>' in page
+    assert f'data-copy="#code-{pending.pk}" hidden>Copy</button>' in page  # shown by copy.js
+    assert f"{pending.expires_at:%H:%M} UTC" in page and "js/copy.js" in page
+
+
 def test_asking_again_keeps_the_live_code(owner_client, user):
     profile = make_profile(linked_user=user)
     url = reverse("sim_profile_verify", args=[profile.pk])
