@@ -324,7 +324,7 @@ function response(status, headers, body) if status >= 300 and status < 400 then 
 function done(summary, latency, requests)
   local n = 0
   for _, t in ipairs(threads) do n = n + t:get("redirects") end
-  io.write(string.format("3xx responses: %d\n", n))
+  io.write(string.format("3xx responses: %d\\n", n))
   io.write(string.format("Latency p50/p95/p99 ms: %.1f %.1f %.1f\\n",
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
 end
@@ -457,6 +457,7 @@ def main() -> None:
     m = sub.add_parser("measure")
     m.add_argument("--runs", type=int, default=60)
     m.add_argument("--no-wrk", action="store_true")
+    m.add_argument("--wrk-only", action="store_true", help="skip the in-process measurement")
     m.add_argument("--duration", default="10s")
     m.add_argument("--connections", type=int, default=16)
     m.add_argument("--threads", type=int, default=2)
@@ -475,7 +476,8 @@ def main() -> None:
         build_racer()
         return
     print(f"# {database_name(args.database_url)}; {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}")
-    measure_in_process(args.runs)
+    if not args.wrk_only:
+        measure_in_process(args.runs)
     if not args.no_wrk:
         measure_wrk(args.database_url, args.duration, args.connections, args.threads, args.port)
 
