@@ -110,8 +110,13 @@ def _is_djangos_own(template_name: str) -> bool:
     """Whether the template found for this name is Django's (nothing in the project overrides it)."""
     owned = _django_owns.get(template_name)
     if owned is None:
-        origin = Path(get_template(template_name).origin.name).resolve()
-        owned = _django_owns[template_name] = origin.is_relative_to(_DJANGO_FORMS_TEMPLATES)
+        # Django's template backend names where it found the template; any
+        # other engine's template is left to render itself.
+        origin = getattr(get_template(template_name), "origin", None)
+        found = Path(origin.name).resolve() if origin is not None else None
+        owned = _django_owns[template_name] = found is not None and found.is_relative_to(
+            _DJANGO_FORMS_TEMPLATES
+        )
     return owned
 
 

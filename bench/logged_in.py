@@ -83,6 +83,7 @@ def _param_sql(n: str) -> tuple[str, str]:
     columns, values = [], []
     for i, p in enumerate(PARAMS):
         columns.append(p.field)
+        assert p.min is not None and p.max is not None, p.field  # numeric parameters have a range
         if p.kind == INT:
             span = int(p.max) - int(p.min)
             values.append(f"{int(p.min)} + (({n}) * {7 + i}) %% {min(span, 1000) + 1}")
@@ -246,9 +247,9 @@ def pages() -> list[tuple[str, str]]:
     from racing.models import RaceDay, TrackLog, Vehicle
 
     racer = RacerProfile.objects.get(owner__username=RACER_USERNAME, is_default=True)
-    vehicle = Vehicle.objects.for_racer(racer).order_by("id").first()
-    day = RaceDay.objects.for_racer(racer).open().order_by("id").first()
-    track = TrackLog.objects.for_racer(racer).order_by("id").values_list("track", flat=True).first()
+    vehicle = Vehicle.objects.for_racer(racer).order_by("id")[0]
+    day = RaceDay.objects.for_racer(racer).open().order_by("id")[0]
+    track = TrackLog.objects.for_racer(racer).order_by("id").values_list("track", flat=True)[0]
     return [
         ("garage", "/garage/"),
         ("track log", "/track-log/"),
@@ -329,6 +330,13 @@ function done(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
 end
 """
+
+
+def _found(pattern: str, out: str) -> re.Match[str]:
+    match = re.search(pattern, out)
+    if match is None:
+        sys.exit(f"wrk's output has no {pattern!r}:\n{out}")
+    return match
 
 
 def free_port() -> int:
@@ -414,17 +422,17 @@ def measure_wrk(url: str, duration: str, connections: int, threads: int, port: i
             subprocess.run([*command[:3], "-d3s", *command[3:]], capture_output=True, check=True)
             out = subprocess.run([*command[:3], f"-d{duration}", *command[3:]], capture_output=True,
                                  text=True, check=True).stdout  # fmt: skip
-            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+            rps = float(_found(r"Requests/sec:\s+([\d.]+)", out).group(1))
             non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-            socket = re.search(r"connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-            redirects = int(re.search(r"3xx responses: (\d+)", out).group(1))
+            socket_errors = re.search(r"connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+            redirects = int(_found(r"3xx responses: (\d+)", out).group(1))
             errors = (
                 redirects
                 + (int(non2xx.group(1)) if non2xx else 0)
-                + (sum(int(x) for x in socket.groups()[:3]) if socket else 0)
+                + (sum(int(x) for x in socket_errors.groups()[:3]) if socket_errors else 0)
             )
-            timeouts = int(socket.group(4)) if socket else 0
-            p50, p95, p99 = re.search(r"Latency p50/p95/p99 ms: (\S+) (\S+) (\S+)", out).groups()
+            timeouts = int(socket_errors.group(4)) if socket_errors else 0
+            p50, p95, p99 = _found(r"Latency p50/p95/p99 ms: (\S+) (\S+) (\S+)", out).groups()
             ceiling = ceiling or rps
             print(
                 f"| {label} | {rps:,.1f} | {100 * rps / ceiling:.0f}% | {p50} | {p95} | {p99} | {errors} | "

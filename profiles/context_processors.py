@@ -28,10 +28,7 @@ def switcher_racers(owner_id: int) -> list[SwitcherRacer]:
 
     def compute() -> list[SwitcherRacer]:
         racers = RacerProfile.objects.filter(owner_id=owner_id).with_vehicle_count().default_first()
-        return [
-            SwitcherRacer(r.pk, r.name, r.is_default, r.vehicle_count)  # type: ignore[attr-defined]  # annotated
-            for r in racers
-        ]
+        return [SwitcherRacer(r.pk, r.name, r.is_default, r.vehicle_count) for r in racers]
 
     return cached_in_scopes([owner_scope(owner_id)], "switcher", compute)
 

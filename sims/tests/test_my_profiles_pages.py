@@ -56,12 +56,13 @@ def test_row_links_are_the_reversed_urls(owner_client, user):
         make_simulator("acc", "ACC"), name="Link Lou", identifier="lou-1", linked_user=user
     )
     body = owner_client.get(reverse("my_sim_profiles")).content.decode()
-    for name, args in [
+    links: list[tuple[str, list[object]]] = [
         ("sim_profile_detail", ["acc", "lou-1"]),
         ("sim_profile_verify", [profile.pk]),
         ("sim_profile_visibility", [profile.pk]),
         ("sim_profile_unlink", [profile.pk]),
-    ]:
+    ]
+    for name, args in links:
         assert f'"{reverse(name, args=args)}"' in body
 
 
