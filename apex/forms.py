@@ -33,10 +33,10 @@ def _text(value: object) -> str:
     return escape("%s" % (value,))  # noqa: UP031  (stringformat's own formatting)
 
 
-def _attrs(attrs: Mapping[str, Any]) -> str:
-    """django/forms/widgets/attrs.html (and django/forms/attrs.html)."""
+def _attrs(attrs: Mapping[str, Any] | None) -> str:
+    """django/forms/widgets/attrs.html (and django/forms/attrs.html, whose attrs may be None)."""
     out = []
-    for name, value in attrs.items():
+    for name, value in (attrs or {}).items():
         if value is False:
             continue
         out.append(

@@ -87,6 +87,18 @@ def test_the_project_forms_render_as_the_templates_render_them(user):
         assert fast == slow
 
 
+def test_labels_with_and_without_attributes_render_as_the_templates_render_them():
+    form = EveryWidget()
+    for render in (
+        lambda: form["name"].label_tag(),
+        lambda: form["name"].label_tag(attrs={"class": "x"}, label_suffix=":"),
+        lambda: form["grouped"].legend_tag(),
+        lambda: EveryWidget(auto_id=False)["name"].label_tag(),
+    ):
+        fast, slow = _both(render)
+        assert fast == slow
+
+
 def test_a_project_template_of_the_same_name_takes_over(tmp_path, settings):
     widgets = tmp_path / "django" / "forms" / "widgets"
     widgets.mkdir(parents=True)
