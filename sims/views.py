@@ -152,7 +152,14 @@ def _my_profiles_page(
     profiles = SimProfile.objects.linked_to(request.user).select_related("simulator").by_simulator()
     # 20 a page, not counted: a driver with a hundred profiles got one 124 KB page.
     page = uncounted_page(request, profiles, params=params)
-    rows = [(profile, VisibilityForm.toggle(profile)) for profile in page]
+    # Codes waiting for staff, for this page's profiles: one query.
+    pending = {
+        code.profile_id: code
+        for code in VerificationRequest.objects.live().filter(
+            profile__in=[profile.pk for profile in page], requested_by=request.user
+        )
+    }
+    rows = [(profile, VisibilityForm.toggle(profile), pending.get(profile.pk)) for profile in page]
     context = {"rows": rows, "page": page, **extra}
     return render_page(request, "sims/my_profiles.html", context, partial="profiles")
 
