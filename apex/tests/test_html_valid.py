@@ -5,6 +5,7 @@ written to files and checked in one run of the checker (one JVM start).
 """
 
 import json
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -108,3 +109,14 @@ def test_no_html_errors_on_the_main_pages(owner_client, user, tmp_path):
     pages |= {f"racer{url}": _get(owner_client, url) for url in private}
     errors = _check(pages, tmp_path)
     assert not errors, "\n".join(errors)
+
+
+def test_template_comments_that_span_lines_use_the_comment_tag():
+    """Django's {# #} is one line only: a longer one is printed on the page as text."""
+    root = Path(__file__).resolve().parents[2] / "templates"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if any("\n" in match for match in re.findall(r"\{#(.*?)#\}", path.read_text(), flags=re.S))
+    ]
+    assert offenders == []
