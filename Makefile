@@ -31,7 +31,12 @@ run: $(STAMP)
 # Tests run in parallel, one worker per core (pytest-xdist; each worker has
 # its own test database); `make test PARALLEL=` runs them in one process.
 PARALLEL ?= -n auto --dist loadgroup
-test: $(STAMP)
+# The Nu HTML checker for apex/tests/test_html_valid.py (Java runs it).
+VNU_JAR := tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR): tools/vnu/package.json tools/vnu/package-lock.json
+	npm install --prefix tools/vnu --no-audit --no-fund --silent
+	touch $@
+test: $(STAMP) $(VNU_JAR)
 	env -u DATABASE_URL $(PY) -m pytest $(PARALLEL) --cov
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		$(PY) -c 'import os, socket, urllib.parse as up; u = up.urlsplit(os.environ["TEST_DATABASE_URL"]); socket.create_connection((u.hostname or "127.0.0.1", u.port or 5432), timeout=10).close()' 2>/dev/null \

@@ -12,6 +12,7 @@ from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apex.shortcuts import render_page
 from racing import services as racing_services
 from racing.advisor import advise
+from racing.idempotency import idempotent
 from racing.models import RaceDayChange
 from racing.setup_params import BY_FIELD
 from racing.views.access import get_own_open_race_day, get_own_race_day, get_own_vehicle
@@ -94,6 +95,7 @@ def raceday_advice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@idempotent
 @closed_race_day_redirects
 def raceday_advice_try(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record a suggestion as a planned change: old value from the day's setup, the symptom it is for."""

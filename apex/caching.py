@@ -17,7 +17,8 @@ per-process cache, other processes may serve a page up to
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -132,3 +133,65 @@ def cache_public_page(namespace: str) -> Callable[[View], View]:
         return cast(View, wrapped)
 
     return decorator
+
+
+# --- Per-account caches ----------------------------------------------------------
+#
+# What a logged-in page shows of one account or one racer (the switcher's
+# racers, a racer's tracks) is cached under that scope's own generation,
+# bumped by every write that changes it. The generation lives in the cache
+# like the public namespaces' (see the module docstring): with several app
+# processes, a shared CACHE_URL makes a bump reach them all at once.
+
+ACCOUNT_CACHE_SECONDS = 24 * 60 * 60  # retired by writes, not by age
+
+
+def owner_scope(owner_id: int) -> str:
+    return f"owner:{owner_id}"
+
+
+def racer_scope(racer_id: int) -> str:
+    return f"racer:{racer_id}"
+
+
+def _scope_key(scope: str) -> str:
+    return f"apex:scope-generation:{scope}"
+
+
+def invalidate_scopes(*scopes: str) -> None:
+    """Retire everything cached in these scopes."""
+    for scope in scopes:
+        key = _scope_key(scope)
+        try:
+            cache.incr(key)
+        except ValueError:  # not set yet, or evicted
+            cache.set(key, _fresh_generation(), None)
+
+
+def _fresh_generation() -> int:
+    # Never a number used before: after an eviction, counting again from 0
+    # would reach values still cached under an old generation.
+    return time.time_ns()
+
+
+def invalidate_scopes_on_commit(*scopes: str) -> None:
+    """For writes made with update() or bulk_create(), which send no signals."""
+    transaction.on_commit(lambda: invalidate_scopes(*scopes))
+
+
+def cached_in_scopes(scopes: Sequence[str], name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, cached until the next generation of any of ``scopes``."""
+    keys = [_scope_key(scope) for scope in scopes]
+    generations = cache.get_many(keys)
+    missing = [key for key in keys if key not in generations]
+    for key in missing:
+        cache.add(key, _fresh_generation(), None)
+    if missing:
+        generations = cache.get_many(keys)
+    stamp = "|".join(f"{scope}:{generations.get(key, 0)}" for scope, key in zip(scopes, keys, strict=True))
+    key = f"apex:scope:{stamp}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, ACCOUNT_CACHE_SECONDS)
+    return cast(T, value)

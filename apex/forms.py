@@ -5,9 +5,127 @@
 one): label, input, help text and errors, with ``aria-describedby`` linking
 the input to its help text and errors. Widget attributes (input modes,
 placeholders, htmx attributes) belong in the form classes, not templates.
+
+Django's own templates for inputs, selects and their options, labels and
+error lists are small and rendered thousands of times a page (a select of
+40 tracks is 40 template includes): while nothing overrides them, the
+renderer writes the same markup in Python, escaped the same way. A project
+template of the same name (``templates/django/forms/...``) takes over again.
 """
 
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import django
+from django.core.signals import setting_changed
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest
+from django.template.loader import get_template
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
+
+_DJANGO_FORMS_TEMPLATES = Path(django.__file__).resolve().parent / "forms" / "templates"
+
+
+def _text(value: object) -> str:
+    """``{{ value|stringformat:'s' }}``: the value as text, always escaped."""
+    return escape("%s" % (value,))  # noqa: UP031  (stringformat's own formatting)
+
+
+def _attrs(attrs: Mapping[str, Any] | None) -> str:
+    """django/forms/widgets/attrs.html (and django/forms/attrs.html, whose attrs may be None)."""
+    out = []
+    for name, value in (attrs or {}).items():
+        if value is False:
+            continue
+        out.append(
+            f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{_text(value)}"'
+        )
+    return "".join(out)
+
+
+def _input(context: Mapping[str, Any]) -> str | None:
+    widget = context["widget"]
+    value = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
+    kind, name = conditional_escape(widget["type"]), conditional_escape(widget["name"])
+    return f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>'
+
+
+def _option(option: Mapping[str, Any]) -> str:
+    label = conditional_escape(option["label"])
+    return f'<option value="{_text(option["value"])}"{_attrs(option["attrs"])}>{label}</option>'
+
+
+def _select(context: Mapping[str, Any]) -> str | None:
+    widget = context["widget"]
+    out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != "django/forms/widgets/select_option.html":
+                return None  # a widget with its own option template: the templates render it
+            out.append(f"\n  {_option(option)}\n")  # the option template ends with a line break
+        if group_name:
+            out.append("\n  </optgroup>")
+    out.append("\n</select>")
+    return "".join(out)
+
+
+def _label(context: Mapping[str, Any]) -> str | None:
+    if not context["use_tag"]:
+        return str(conditional_escape(context["label"]))
+    tag = conditional_escape(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'])}>{conditional_escape(context['label'])}</{tag}>"
+
+
+def _error_list(context: Mapping[str, Any]) -> str | None:
+    errors = context["errors"]
+    if not errors:
+        return ""
+    field_id = getattr(errors, "field_id", None)
+    ident = f' id="{conditional_escape(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
+    return f'<ul class="{conditional_escape(context["error_class"])}"{ident}>{items}</ul>'
+
+
+_IN_PYTHON: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
+    **{
+        f"django/forms/widgets/{name}.html": _input
+        for name in ("color", "date", "datetime", "email", "hidden", "number", "password")
+        + ("search", "tel", "text", "time", "url", "input")
+    },
+    "django/forms/widgets/select.html": _select,
+    "django/forms/label.html": _label,
+    "django/forms/errors/list/default.html": _error_list,
+    "django/forms/errors/list/ul.html": _error_list,
+}
+_django_owns: dict[str, bool] = {}
+
+
+def _is_djangos_own(template_name: str) -> bool:
+    """Whether the template found for this name is Django's (nothing in the project overrides it)."""
+    owned = _django_owns.get(template_name)
+    if owned is None:
+        # Django's template backend names where it found the template; any
+        # other engine's template is left to render itself.
+        origin = getattr(get_template(template_name), "origin", None)
+        found = Path(origin.name).resolve() if origin is not None else None
+        owned = _django_owns[template_name] = found is not None and found.is_relative_to(
+            _DJANGO_FORMS_TEMPLATES
+        )
+    return owned
+
+
+def _forget(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("TEMPLATES", "FORM_RENDERER"):
+        _django_owns.clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="apex-forms-forget")
 
 
 class ApexFormRenderer(TemplatesSetting):
@@ -15,3 +133,13 @@ class ApexFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
+
+    def render(
+        self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None
+    ) -> SafeString:
+        write = _IN_PYTHON.get(template_name)
+        if write is not None and _is_djangos_own(template_name):
+            html = write(context)
+            if html is not None:
+                return mark_safe(html.strip())  # noqa: S308  (every value above is escaped)
+        return mark_safe(super().render(template_name, context, request))  # noqa: S308  (a template's output)

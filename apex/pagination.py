@@ -115,14 +115,19 @@ class UncountedPage:
         return _query_with_page(self.params, self.number + 1) if self.has_next else ""
 
 
-def uncounted_page(request: HttpRequest, queryset: QuerySet, *, per_page: int = PAGE_SIZE) -> UncountedPage:
+def uncounted_page(
+    request: HttpRequest, queryset: QuerySet, *, per_page: int = PAGE_SIZE, params: QueryDict | None = None
+) -> UncountedPage:
     """Page N by OFFSET, asking one row more to know if there is a next page; no COUNT.
 
     A COUNT of 200,000 library setups costs more than the page itself; an
     ordered index scan skipping (N - 1) * 20 rows stays cheap for any page a
     person clicks through to. A page past the end shows the first page.
+    ``params`` stands in for ``request.GET`` (a list refreshed after a POST).
     """
-    number = _page_number(request.GET.get("page"))
+    if params is None:
+        params = request.GET
+    number = _page_number(params.get("page"))
     start = (number - 1) * per_page
     if start:
         # Skip rows by id alone, then load the page's rows and their joins:
@@ -133,7 +138,7 @@ def uncounted_page(request: HttpRequest, queryset: QuerySet, *, per_page: int = 
     if not rows and number > 1:
         number, rows = 1, list(queryset[: per_page + 1])
     return UncountedPage(
-        object_list=rows[:per_page], number=number, has_next=len(rows) > per_page, params=request.GET
+        object_list=rows[:per_page], number=number, has_next=len(rows) > per_page, params=params
     )
 
 

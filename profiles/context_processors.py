@@ -1,7 +1,36 @@
-from django.http import HttpRequest
+from dataclasses import dataclass
 
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from apex.caching import cached_in_scopes, owner_scope
 from profiles.forms import NewRacerForm
 from profiles.models import RacerProfile
+
+
+@dataclass(frozen=True)
+class SwitcherRacer:
+    """What the switcher shows of a racer."""
+
+    pk: int
+    name: str
+    is_default: bool
+    vehicle_count: int
+
+
+def switcher_racers(owner_id: int) -> list[SwitcherRacer]:
+    """The account's racers with their vehicle counts, default first.
+
+    Every page shows them, so they are cached per account; adding, renaming,
+    starring or deleting a racer and adding or deleting a vehicle retire
+    them (``profiles.signals``, ``racing.signals``).
+    """
+
+    def compute() -> list[SwitcherRacer]:
+        racers = RacerProfile.objects.filter(owner_id=owner_id).with_vehicle_count().default_first()
+        return [SwitcherRacer(r.pk, r.name, r.is_default, r.vehicle_count) for r in racers]
+
+    return cached_in_scopes([owner_scope(owner_id)], "switcher", compute)
 
 
 def racer_switcher(request: HttpRequest) -> dict[str, object]:
@@ -13,9 +42,10 @@ def racer_switcher(request: HttpRequest) -> dict[str, object]:
     page_racer: RacerProfile | None = getattr(request, "page_racer", None)
     active: RacerProfile | None = getattr(request, "racer", None)
     other_racer = page_racer if page_racer and active and page_racer.pk != active.pk else None
-    # Evaluated only when a template renders the switcher: one query.
+    owner_id = user.pk
+    # Read only when a template renders the switcher.
     return {
-        "switcher_racers": RacerProfile.objects.owned_by(user).with_vehicle_count().default_first(),
+        "switcher_racers": SimpleLazyObject(lambda: switcher_racers(owner_id)),
         "switcher_form": NewRacerForm(),
         "other_racer": other_racer,
     }

@@ -15,12 +15,19 @@ from typing import Any
 
 from django.db import transaction
 
+from apex.caching import invalidate_scopes_on_commit, owner_scope
 from profiles.models import RacerProfile, RacerProfileQuerySet, User
 
 
 def owner_lock(*, owner: User) -> None:
-    """Lock the owner's row until the transaction ends: writes to one account run one at a time."""
+    """Lock the owner's row until the transaction ends: writes to one account run one at a time.
+
+    Such a write may change the account's racers with update() or
+    bulk_create(), which send no signals, so what is cached for the account
+    (the switcher) is retired when it commits.
+    """
     User.objects.select_for_update().filter(pk=owner.pk).first()
+    invalidate_scopes_on_commit(owner_scope(owner.pk))
 
 
 def racer_create(*, owner: User, name: str, sponsors: Iterable[str] = (), **fields: Any) -> RacerProfile:

@@ -78,6 +78,7 @@ def load_demo(user: User) -> None:
             )
         if first is not None and not RaceDay.objects.for_racer(racer).exists():
             _race_day_with_laps(racer, first)
+            _open_race_day(racer, first)
 
 
 # Lap times of a club day, as a timing screen shows them: a practice, a rear
@@ -87,6 +88,30 @@ _ROUNDS = [
     ("qualifier", "P4", "33.012 32.874 32.990 33.455 32.702 32.810 32.944"),
     ("qualifier", "P2", "32.806 32.611 32.590 32.702 32.488 32.655 32.571"),
 ]
+
+
+def _open_race_day(racer: RacerProfile, vehicle: Vehicle) -> None:
+    """Today's race day, still open: a planned change and a practice round to carry on from."""
+    day = services.race_day_start(
+        racer=racer,
+        vehicle=vehicle,
+        track="Rijswijk",
+        date=timezone.localdate(),
+        surface="carpet",
+        grip="medium",
+    )
+    services.race_day_change_add(
+        race_day=day,
+        parameter="so_f",
+        old_value="550",
+        new_value="500",
+        reason="pushes wide into the hairpin",
+        symptom="entry_understeer",
+        status="planned",
+    )
+    services.race_day_round_add(
+        race_day=day, kind="practice", laps=[D(t) for t in ["31.902", "31.655", "31.870", "31.544", "31.701"]]
+    )
 
 
 def _race_day_with_laps(racer: RacerProfile, vehicle: Vehicle) -> None:

@@ -328,11 +328,18 @@ class TrackLogFilterForm(forms.Form):
     track = forms.ChoiceField(required=False)
     vehicle = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args: Any, racer: RacerProfile, tracks: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        racer: RacerProfile,
+        tracks: list[str],
+        vehicles: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["track"]).choices = [("", "All tracks")] + [
             (t, t) for t in tracks
         ]
-        cast(forms.ChoiceField, self.fields["vehicle"]).choices = [("", "All vehicles")] + [
-            (v.pk, str(v)) for v in Vehicle.objects.for_racer(racer)
-        ]
+        if vehicles is None:
+            vehicles = [(v.pk, str(v)) for v in Vehicle.objects.for_racer(racer)]
+        cast(forms.ChoiceField, self.fields["vehicle"]).choices = [("", "All vehicles"), *vehicles]

@@ -5,6 +5,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from apex.links import link
 from profiles.models import RacerProfile, User
 from racing.laps import LapStats, best_consecutive, lap_stats
 from racing.setup_params import BY_FIELD, PARAMS, SetupParam
@@ -28,8 +29,10 @@ class VehicleQuerySet(models.QuerySet):
             "-date", "-id"
         )
         current = BaselineVersion.objects.filter(vehicle=OuterRef("pk")).newest_first()
+        # Subqueries the (vehicle, number) index answers row by row, not a
+        # GROUP BY over every version of every vehicle.
         return self.annotate(
-            current_version=Max("baseline_versions__number"),
+            current_version=Subquery(current.values("number")[:1]),
             current_baseline_id=Subquery(current.values("pk")[:1]),
             open_race_day_id=Subquery(open_days.values("pk")[:1]),
         )
@@ -61,7 +64,21 @@ class Vehicle(models.Model):
         return f"{label} “{self.nickname}”" if self.nickname else label
 
     def get_absolute_url(self) -> str:
-        return reverse("vehicle_detail", args=[self.pk])
+        return link("vehicle_detail", self.pk)
+
+    # The garage links every row to these: built without a reverse() each.
+    def get_baseline_versions_url(self) -> str:
+        return link("baseline_versions", self.pk)
+
+    def get_baseline_edit_url(self) -> str:
+        return link("baseline_edit", self.pk)
+
+    def get_race_day_start_url(self) -> str:
+        return f"{link('raceday_start')}?vehicle={self.pk}"
+
+    def get_open_race_day_url(self) -> str:
+        """The open race day's page; only with ``with_garage_summary()``'s ``open_race_day_id``."""
+        return link("raceday_detail", self.open_race_day_id)  # type: ignore[attr-defined]  # annotated
 
     def current_baseline(self) -> "BaselineVersion | None":
         return self.baseline_versions.newest_first().first()
@@ -185,7 +202,7 @@ class RaceDay(SetupValues):
         return f"{self.track} {self.date:%Y-%m-%d} ({self.vehicle})"
 
     def get_absolute_url(self) -> str:
-        return reverse("raceday_detail", args=[self.pk])
+        return link("raceday_detail", self.pk)
 
     @property
     def is_open(self) -> bool:
@@ -379,6 +396,12 @@ class TrackLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.timestamp:%Y-%m-%d %H:%M} {self.track}"
+
+    def get_edit_url(self) -> str:
+        return link("tracklog_edit", self.pk)
+
+    def get_delete_url(self) -> str:
+        return link("tracklog_delete", self.pk)
 
 
 class IdempotencyKey(models.Model):

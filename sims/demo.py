@@ -1,4 +1,4 @@
-"""Demo rows for ``make run``: simulators, drivers, one event, and a linked profile."""
+"""Demo rows for ``make run``: simulators, drivers, one event, a verified profile and one awaiting its code."""
 
 import datetime as dt
 from decimal import Decimal
@@ -40,3 +40,13 @@ def load_demo(user: User) -> None:
     )
     if mine.linked_user_id is None:
         services.sim_profile_link(profile=mine, user=user, ip=None)
+    if not mine.is_verified:  # the badge, as if staff had checked the code
+        code = services.verification_request(profile=mine, user=user, ip=None)
+        services.verification_decide(request=code, staff=user, approve=True, ip=None)
+    # A second profile linked and waiting for its code to be checked.
+    acc = SimProfile.objects.select_related("simulator").get(
+        simulator=sims["acc"], profile_identifier="S76561198000000001"
+    )
+    if acc.linked_user_id is None:
+        services.sim_profile_link(profile=acc, user=user, ip=None)
+        services.verification_request(profile=acc, user=user, ip=None)

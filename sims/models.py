@@ -19,6 +19,7 @@ from django.db.models.expressions import Col, Combinable, Expression
 from django.urls import reverse
 from django.utils import timezone
 
+from apex.links import link
 from apex.search import search_words
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class Simulator(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("simulator_profiles", args=[self.slug])
+        return link("simulator_profiles", self.slug)
 
 
 class SearchText(Expression):
@@ -146,8 +147,9 @@ class SimProfileQuerySet(models.QuerySet):
     def by_simulator(self) -> "SimProfileQuerySet":
         return self.order_by("simulator__name", "pk")
 
-    def by_name(self) -> "SimProfileQuerySet":
-        return self.order_by("profile_name", "pk")
+    def recent_first(self) -> "SimProfileQuerySet":
+        """Newest activity first: the order the public-recent index serves, so LIMIT stops early."""
+        return self.order_by("-updated_at", "-id")
 
 
 class SimProfile(models.Model):
@@ -201,7 +203,20 @@ class SimProfile(models.Model):
         return f"{self.profile_name} ({self.simulator_id and self.simulator.name})"
 
     def get_absolute_url(self) -> str:
-        return reverse("sim_profile_detail", args=[self.simulator.slug, self.profile_identifier])
+        return link("sim_profile_detail", self.simulator.slug, self.profile_identifier)
+
+    # Lists link every row to these: built without a reverse() each (apex.links).
+    def get_link_url(self) -> str:
+        return link("sim_profile_link", self.pk)
+
+    def get_unlink_url(self) -> str:
+        return link("sim_profile_unlink", self.pk)
+
+    def get_verify_url(self) -> str:
+        return link("sim_profile_verify", self.pk)
+
+    def get_visibility_url(self) -> str:
+        return link("sim_profile_visibility", self.pk)
 
     def link_to_user(self, user: "User", verified: bool = False) -> None:
         """Claim the profile for ``user``; exactly once.

@@ -1,5 +1,7 @@
 """ "Advise me" on a race day and on a baseline; "Try it" plans the change with its symptom."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -128,6 +130,16 @@ def test_try_it_plans_the_change_with_old_value_and_symptom(owner_client, race_d
     page = owner_client.get(response["Location"])
     assert "Planned: Front diff oil: 7000 → 6000." in page.text
     assert "To fix: Pushes wide into corners (entry understeer)" in page.text
+
+
+def test_try_it_twice_with_one_key_plans_the_change_once(owner_client, race_day):
+    page = owner_client.get(reverse("raceday_advice", args=[race_day.pk]), {"symptom": "entry_understeer"})
+    assert 'name="idempotency_key"' in page.text  # each Try it form carries its own key
+    key = str(uuid.uuid4())
+    first = try_it(owner_client, race_day, idempotency_key=key)
+    again = try_it(owner_client, race_day, idempotency_key=key)
+    assert first.status_code == again.status_code == 302 and again["Idempotent-Replayed"] == "true"
+    assert RaceDayChange.objects.count() == 1
 
 
 def test_try_it_with_htmx_confirms_in_place(owner_client, race_day):

@@ -260,7 +260,7 @@ def test_htmx_state_change_with_the_token_from_hx_headers_succeeds(csrf_client, 
     second = services.create_profile(user, "Second")
     assert default_racer(user) != second
     page = csrf_client.get(reverse("home")).content.decode()
-    hx_headers = re.search(r"<body hx-headers='([^']+)'", page)
+    hx_headers = re.search(r"<body data-hx-headers='([^']+)'", page)
     assert hx_headers is not None
     token = json.loads(hx_headers.group(1))["X-CSRFToken"]
     response = csrf_client.post(

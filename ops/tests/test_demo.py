@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from profiles.demo import DEMO_PASSWORD, DEMO_USERNAME
 from profiles.models import RacerProfile, User
 from racing.models import BaselineVersion, TrackLog, Vehicle
-from sims.models import Event, EventResult, SimProfile
+from sims.models import Event, EventResult, SimProfile, VerificationRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,10 @@ def test_every_app_gets_its_demo_rows_for_the_demo_account():
     assert BaselineVersion.objects.filter(vehicle__racer__in=racers).exists()
     assert TrackLog.objects.filter(racer__in=racers).exists()
     assert SimProfile.objects.count() >= 4 and EventResult.objects.count() >= 4 and Event.objects.exists()
-    assert SimProfile.objects.filter(linked_user__username=DEMO_USERNAME).count() == 1
+    linked = SimProfile.objects.filter(linked_user__username=DEMO_USERNAME)
+    # One verified, one waiting for its code: both states show on My sim profiles.
+    assert sorted(linked.values_list("is_verified", flat=True)) == [False, True]
+    assert VerificationRequest.objects.filter(profile__in=linked, status="pending").count() == 1
 
 
 def test_the_demo_login_works(client):

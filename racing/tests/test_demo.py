@@ -10,3 +10,6 @@ def test_demo_data_is_added_once(db):
     load_demo(user)
     assert [m.objects.count() for m in (Vehicle, BaselineVersion, TrackLog, RaceDay, RaceDayLap)] == counts
     assert all(counts)
+    # A closed day in the track log and today's day still open, with a change and laps.
+    assert set(RaceDay.objects.values_list("status", flat=True)) == {"open", "closed"}
+    assert TrackLog.objects.filter(race_day__isnull=False).exists()

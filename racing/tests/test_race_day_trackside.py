@@ -78,7 +78,7 @@ def test_one_tap_sets_a_status_and_swaps_the_changes_and_the_setup_only(owner_cl
     fragment = owner_client.post(url, {"status": "kept"}, headers=HX).content.decode()
     assert fragment.strip().startswith('<div id="changes-list">') and "<html" not in fragment
     assert re.search(r'value="kept" class="status-kept"\s+aria-pressed="true"', fragment)
-    assert '<div id="day-setup" hx-swap-oob="true">' in fragment
+    assert '<div id="day-setup" data-hx-swap-oob="true">' in fragment
     assert 'data-param="df" data-value="5000"' in fragment
     assert 'id="add-change"' not in fragment  # what is typed in the change form stays
     race_day.refresh_from_db()

@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apex.http import AuthenticatedHttpRequest
-from apex.pagination import counted_page
+from apex.pagination import uncounted_page
 from apex.shortcuts import render_page
+from racing.caching import racer_tracks, racer_vehicle_choices
 from racing.forms import TrackLogFilterForm, TrackLogForm
 from racing.idempotency import idempotent
 from racing.models import TrackLog
@@ -19,12 +20,19 @@ from racing.views.access import get_own_track_log
 @login_required
 def tracklog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     logs = TrackLog.objects.for_racer(request.racer)
-    filters = TrackLogFilterForm(request.GET, racer=request.racer, tracks=logs.tracks())
+    filters = TrackLogFilterForm(
+        request.GET,
+        racer=request.racer,
+        tracks=racer_tracks(request.racer),
+        vehicles=racer_vehicle_choices(request.racer),
+    )
     filtered = filters.is_valid() and any(filters.cleaned_data.values())
     if filtered:
         logs = logs.filtered(track=filters.cleaned_data["track"], vehicle=filters.cleaned_data["vehicle"])
-    # Each race day's rounds and laps in two queries for the whole page.
-    page = counted_page(
+    # Newer/Older without a total: a COUNT of thousands of entries on every
+    # visit cost more than the page (the tracks come from the cache). Each
+    # race day's rounds and laps come in two queries for the whole page.
+    page = uncounted_page(
         request, logs.select_related("vehicle", "race_day").prefetch_related("race_day__rounds__laps")
     )
     context = {"page": page, "filters": filters, "filtered": filtered}

@@ -26,6 +26,31 @@ def test_owner_gets_a_short_code_valid_48_hours(owner_client, user):
     assert AuditEntry.objects.filter(action="verification_requested", ip_address="192.0.2.9").exists()
 
 
+def test_a_pending_code_shows_with_a_copy_button_and_its_expiry_with_the_time_zone(owner_client, user):
+    profile = make_profile(linked_user=user)
+    pending = services.verification_request(profile=profile, user=user, ip=None)
+    page = owner_client.get(reverse("sim_profile_verify", args=[profile.pk])).content.decode()
+    assert f'<strong id="code-{pending.pk}">{pending.code}</strong>' in page
+    assert f'data-copy="#code-{pending.pk}" hidden>Copy</button>' in page  # shown by copy.js
+    assert f"{pending.expires_at:%H:%M} UTC" in page and "js/copy.js" in page
+
+
+def test_my_sim_profiles_shows_each_pending_code_in_one_query(
+    owner_client, user, django_assert_max_num_queries
+):
+    waiting = [make_profile(name=f"Waiting {n}", linked_user=user) for n in range(3)]
+    codes = [services.verification_request(profile=p, user=user, ip=None) for p in waiting]
+    make_profile(name="Checked", linked_user=user, is_verified=True)
+    make_profile(name="Not asked", linked_user=user)
+    owner_client.get(reverse("my_sim_profiles"))
+    with django_assert_max_num_queries(12):
+        page = owner_client.get(reverse("my_sim_profiles")).content.decode()
+    for code in codes:
+        assert code.code in page and f'data-copy="#code-{code.pk}"' in page
+    assert page.count("Code waiting") == 3 and f"{codes[0].expires_at:%H:%M} UTC" in page
+    assert "Verified</span>" in page and page.count(">Verify</a>") == 1
+
+
 def test_asking_again_keeps_the_live_code(owner_client, user):
     profile = make_profile(linked_user=user)
     url = reverse("sim_profile_verify", args=[profile.pk])

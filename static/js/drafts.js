@@ -33,7 +33,7 @@
     if (!form || form.tagName !== "FORM" || form.hasAttribute("data-no-guard")) { return false; }
     if (form.querySelector("input[type=password]")) { return false; }  // log in, sign up: nothing to keep
     if (form.hasAttribute("data-dirty-guard")) { return true; }
-    if ((form.getAttribute("method") || "get").toLowerCase() !== "post" && !form.hasAttribute("hx-post")) { return false; }
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post" && !form.hasAttribute("hx-post") && !form.hasAttribute("data-hx-post")) { return false; }
     return Array.prototype.some.call(form.elements, isTyping);
   }
 
@@ -267,7 +267,7 @@
   // The racer switcher (plain form or htmx) and htmx navigation ask in the page.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.matches && form.matches("form[data-switch-form]") && !form.hasAttribute("hx-post") &&
+    if (form.matches && form.matches("form[data-switch-form]") && !form.hasAttribute("hx-post") && !form.hasAttribute("data-hx-post") &&
         !confirmLeaving(true)) {
       event.preventDefault();
       event.stopImmediatePropagation();
@@ -279,7 +279,7 @@
     var own = elt.closest("form");
     if (own && isGuarded(own) && isDirty(own)) { return; }  // sending the form itself
     var switching = elt.closest("form[data-switch-form]") !== null;
-    var navigating = switching || elt.closest("[hx-push-url=true], [hx-boost=true]") !== null;
+    var navigating = switching || elt.closest("[hx-push-url=true], [hx-boost=true], [data-hx-push-url=true], [data-hx-boost=true]") !== null;
     var target = event.detail.target;
     // A swap that replaces a dirty form loses nothing when a draft brings it back.
     var replacing = target && dirtyForms().some(function (f) { return target.contains(f); }) && !(racer() && local);

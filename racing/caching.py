@@ -1,0 +1,64 @@
+"""What the racing pages cache per racer, and the writes that retire it.
+
+The track log's filter lists every track the racer has logged (a DISTINCT
+over all their entries) and their vehicles; both change only when a track
+log or a vehicle does, so they are cached under the racer's scope and the
+account's (``apex.caching.cached_in_scopes``). The account's scope is
+retired by every write under ``owner_lock`` (the legacy CSV import's
+bulk_create too), the racer's by the receivers below.
+"""
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+from apex.caching import cached_in_scopes, invalidate_scopes, owner_scope, racer_scope
+from profiles.models import RacerProfile
+from racing.models import TrackLog, Vehicle
+
+
+def _scopes(racer: RacerProfile) -> list[str]:
+    return [owner_scope(racer.owner_id), racer_scope(racer.pk)]
+
+
+def racer_tracks(racer: RacerProfile) -> list[str]:
+    """The distinct tracks of the racer's track log, by name."""
+    return cached_in_scopes(_scopes(racer), "tracks", lambda: TrackLog.objects.for_racer(racer).tracks())
+
+
+def racer_vehicle_choices(racer: RacerProfile) -> list[tuple[int, str]]:
+    """The racer's vehicles as (id, label), in the garage's order."""
+    return cached_in_scopes(
+        _scopes(racer), "vehicle-choices", lambda: [(v.pk, str(v)) for v in Vehicle.objects.for_racer(racer)]
+    )
+
+
+def _owner_id(vehicle: Vehicle) -> int | None:
+    if Vehicle.racer.is_cached(vehicle):
+        return vehicle.racer.owner_id
+    return RacerProfile.objects.filter(pk=vehicle.racer_id).values_list("owner_id", flat=True).first()
+
+
+def _vehicle_saved(sender: type[Vehicle], instance: Vehicle, created: bool, **kwargs: Any) -> None:
+    scopes = [racer_scope(instance.racer_id)]
+    if created and (owner_id := _owner_id(instance)) is not None:
+        scopes.append(owner_scope(owner_id))  # the switcher counts vehicles
+    invalidate_scopes(*scopes)
+
+
+def _vehicle_deleted(sender: type[Vehicle], instance: Vehicle, **kwargs: Any) -> None:
+    scopes = [racer_scope(instance.racer_id)]
+    if (owner_id := _owner_id(instance)) is not None:
+        scopes.append(owner_scope(owner_id))
+    invalidate_scopes(*scopes)
+
+
+def _track_log_changed(sender: type[TrackLog], instance: TrackLog, **kwargs: Any) -> None:
+    invalidate_scopes(racer_scope(instance.racer_id))
+
+
+def connect() -> None:
+    post_save.connect(_vehicle_saved, sender=Vehicle, dispatch_uid="racing-cache-vehicle-save")
+    post_delete.connect(_vehicle_deleted, sender=Vehicle, dispatch_uid="racing-cache-vehicle-delete")
+    post_save.connect(_track_log_changed, sender=TrackLog, dispatch_uid="racing-cache-tracklog-save")
+    post_delete.connect(_track_log_changed, sender=TrackLog, dispatch_uid="racing-cache-tracklog-delete")
