@@ -107,9 +107,13 @@
     };
   });
 
-  function counterpart(before) {
+  // In the swapped region first; a control of a named form may also have come out of band.
+  function counterpart(before, region) {
+    return counterpartIn(before, region) || (before.form ? counterpartIn(before, document) : null);
+  }
+  function counterpartIn(before, scope) {
     if (!before.active) { return null; }
-    var candidates = document.querySelectorAll(before.tag.toLowerCase());
+    var candidates = scope.querySelectorAll(before.tag.toLowerCase());
     for (var i = 0; i < candidates.length; i += 1) {
       var el = candidates[i];
       if (formKey(el) !== before.form) { continue; }
@@ -136,16 +140,16 @@
     // htmx itself puts focus back on an element with the same id; this is for the rest.
     var lost = !active || active === document.body || !document.body.contains(active);
     if (invalid) {
-      var errors = region.querySelectorAll("[aria-invalid=true], .has-error");
+      var errors = region.querySelectorAll(".has-error").length || region.querySelectorAll("[aria-invalid=true]").length;
       if (lost || region.contains(active)) { invalid.focus(); }
       var message = region.querySelector(".errorlist");
       announce("Not saved: " + (message ? words(message) : "check the marked fields") +
-        (errors.length > 1 ? " (" + errors.length + " fields)" : ""));
+        (errors > 1 ? " (" + errors + " fields)" : ""));
       return;
     }
     var focused = active;
     if (lost) {
-      focused = counterpart(before) || focusRegion(region);
+      focused = counterpart(before, region) || focusRegion(region);
       focused.focus();
     }
     // A status set with one tap: "Status of Ride height: Kept".
