@@ -53,6 +53,8 @@ def racer_with_everything(username: str = "axel") -> list[str]:
         "/race-days/",
         day.get_absolute_url(),
         f"/race-days/{day.pk}/analysis/",
+        f"/race-days/{day.pk}/advice/?symptom=entry_understeer",
+        f"/compare/?a=raceday:{day.pk}&b=baseline:{day.based_on_id}",
         "/track-log/",
         "/library/",
         setup.get_absolute_url(),
