@@ -1,5 +1,5 @@
 """Every main page, logged in and out: axe-core finds no serious or critical violation
-(light and dark theme, phone size), and the browser logs no Content Security Policy violation."""
+(light and dark theme, phone and laptop size), and the browser logs no Content Security Policy violation."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
@@ -19,15 +19,24 @@ def _violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_serious_accessibility_violation_on_any_main_page(new_context, scheme):
+# Both themes at phone size; the dark one on a laptop too (the wide header and two-column pages).
+@pytest.mark.parametrize(
+    ("scheme", "viewport"),
+    [
+        ("light", {"width": 390, "height": 844}),
+        ("dark", {"width": 390, "height": 844}),
+        ("dark", {"width": 1366, "height": 768}),
+    ],
+    ids=["light-phone", "dark-phone", "dark-laptop"],
+)
+def test_no_serious_accessibility_violation_on_any_main_page(new_context, scheme, viewport):
     private = racer_with_everything()
     found: list[str] = []
-    visitor = new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme).new_page()
+    visitor = new_context(viewport=viewport, color_scheme=scheme).new_page()
     for url in PUBLIC:
         visitor.goto(url)
         found += _violations(visitor)
-    racer = new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme).new_page()
+    racer = new_context(viewport=viewport, color_scheme=scheme).new_page()
     login(racer, "axel", PASSWORD)
     for url in private:
         racer.goto(url)
