@@ -58,6 +58,19 @@ def test_a_refused_change_puts_focus_on_the_first_invalid_field_and_says_so(new_
     expect(announced(page)).to_contain_text("Not saved")
 
 
+def test_an_added_round_keeps_focus_on_its_button_and_is_announced(new_context):
+    page = race_day_page(new_context)
+    rounds = page.locator("#rounds")
+    rounds.get_by_label(re.compile(r"^Lap times:?$")).fill("33.1 32.9")
+    rounds.get_by_role("button", name="Add round").focus()
+    page.keyboard.press("Enter")
+
+    expect(rounds.locator("ol.rounds li")).to_have_count(3)
+    wait_for_htmx(page)
+    expect(page.locator("#rounds").get_by_role("button", name="Add round")).to_be_focused()
+    expect(announced(page)).to_have_text("Saved: Rounds")
+
+
 def test_focus_stays_in_the_search_box_while_results_swap_and_the_count_is_announced(new_context):
     racer_with_everything()
     page = new_context(viewport=PHONE).new_page()

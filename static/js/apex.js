@@ -163,6 +163,12 @@
     // Results swapped in whole: a new live region is not announced by every
     // screen reader, so its count line (data-announce) is said here.
     var summary = region.querySelector("[data-announce]");
-    if (summary) { announce(words(summary)); }
+    if (summary) { announce(words(summary)); return; }
+    // A write that came back without errors: say it was saved, and where.
+    var config = event.detail.requestConfig;
+    if (config && config.verb && config.verb.toLowerCase() === "post") {
+      var heading = region.querySelector("h1, h2, h3");
+      announce("Saved" + (heading ? ": " + words(heading) : "."));
+    }
   });
 })();
