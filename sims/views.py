@@ -153,12 +153,17 @@ def _my_profiles_page(
     # 20 a page, not counted: a driver with a hundred profiles got one 124 KB page.
     page = uncounted_page(request, profiles, params=params)
     # Codes waiting for staff, for this page's profiles: one query.
-    pending = {
-        code.profile_id: code
-        for code in VerificationRequest.objects.live().filter(
-            profile__in=[profile.pk for profile in page], requested_by=request.user
-        )
-    }
+    waiting = [profile.pk for profile in page if not profile.is_verified]
+    pending = (
+        {
+            code.profile_id: code
+            for code in VerificationRequest.objects.live().filter(
+                profile__in=waiting, requested_by=request.user
+            )
+        }
+        if waiting
+        else {}
+    )
     rows = [(profile, VisibilityForm.toggle(profile), pending.get(profile.pk)) for profile in page]
     context = {"rows": rows, "page": page, **extra}
     return render_page(request, "sims/my_profiles.html", context, partial="profiles")
