@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
@@ -145,3 +147,13 @@ def test_other_users_vehicles_are_not_listed(vehicle):
     intruder = Client()
     intruder.force_login(make_user("nosy"))
     assert "MBX8R" not in intruder.get(reverse("vehicle_list")).content.decode()
+
+
+def test_the_setup_shows_values_as_people_write_them(owner_client, user):
+    vehicle = make_vehicle(racer_of(user))
+    make_baseline(vehicle, df=7000, sb_f=Decimal("2.40"), c_f=Decimal("-1.50"))
+    page = owner_client.get(vehicle.get_absolute_url()).content.decode()
+    assert '>7000 <span class="muted">cSt</span>' in page
+    assert '>2.4 <span class="muted">mm</span>' in page
+    assert '>-1.5<span class="muted">°</span>' in page
+    assert "2.40" not in page and "-1.50" not in page
