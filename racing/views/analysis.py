@@ -1,6 +1,8 @@
 """Post-event analysis pages: a race day's laps and changes, two lap sets compared, a vehicle's history."""
 
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -87,12 +89,21 @@ def laps_compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "racing/laps_compare.html", context)
 
 
+_TRACK = forms.CharField(required=False, max_length=120)
+
+
 @require_GET
 @login_required
 def vehicle_lap_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vehicle = get_own_vehicle(request, pk)
     tracks = list(vehicle.race_days.order_by("track").values_list("track", flat=True).distinct())
-    track = request.GET.get("track") or (vehicle.race_days.values_list("track", flat=True).first() or "")
+    # The track from the URL is a form value like any other: a NUL byte or an
+    # over-long name is no track (PostgreSQL refuses NUL in text), not an error.
+    try:
+        asked = _TRACK.clean(request.GET.get("track", ""))
+    except ValidationError:
+        asked = ""
+    track = asked or (vehicle.race_days.values_list("track", flat=True).first() or "")
     days = (
         vehicle.race_days.filter(track__iexact=track)
         .select_related("based_on")
