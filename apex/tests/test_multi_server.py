@@ -5,6 +5,8 @@ pages at once, and share sessions. Marked ``postgres``: it runs in the
 PostgreSQL pass, and there an unreachable Redis fails it under CI.
 """
 
+import os
+
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
@@ -23,7 +25,9 @@ from library.tests.factories import make_library_setup
 
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("app-servers")]
 
-REDIS_DB = 1
+# Redis database 1 for a serial run, 1 + N for xdist worker gwN: each worker
+# that runs these tests empties only its own database, never another's counters.
+REDIS_DB = 1 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 
 
 @pytest.fixture(scope="module")
