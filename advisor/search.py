@@ -91,7 +91,25 @@ def strip_marks(text: str) -> str:
 # --- PostgreSQL ------------------------------------------------------------------
 
 
-class SearchVectorColumn(Expression):
+class _RowExpression(Expression):
+    """An expression about the outer query's row, named by ``key`` (its pk unless told).
+
+    The key is a source expression, so Django resolves it to the row's column
+    (with the query's alias) before ``as_sql`` compiles it.
+    """
+
+    def __init__(self, key: Combinable | None = None, output_field: Field | None = None) -> None:
+        super().__init__(output_field=output_field)
+        self.key: Combinable = F("pk") if key is None else key
+
+    def get_source_expressions(self) -> list[Combinable]:
+        return [self.key]
+
+    def set_source_expressions(self, exprs: Sequence[Combinable]) -> None:
+        (self.key,) = exprs
+
+
+class SearchVectorColumn(_RowExpression):
     """The document's ``search_vector``: a generated column on PostgreSQL only (migration 0002).
 
     Not a model field, so SQLite and Django's model state never see it; it
@@ -100,16 +118,6 @@ class SearchVectorColumn(Expression):
     """
 
     output_field = SearchVectorField()
-
-    def __init__(self, key: Combinable | None = None) -> None:
-        super().__init__()
-        self.key: Combinable = F("pk") if key is None else key
-
-    def get_source_expressions(self) -> list[Combinable]:
-        return [self.key]
-
-    def set_source_expressions(self, exprs: Sequence[Combinable]) -> None:
-        (self.key,) = exprs
 
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
         # Compiled only once the query has resolved F("pk") into the key's column.
@@ -144,22 +152,15 @@ def postgres_search(queryset: QS, terms: list[str]) -> QS:
 # --- SQLite ----------------------------------------------------------------------
 
 
-class Fts5Function(Expression):
+class Fts5Function(_RowExpression):
     """One FTS5 auxiliary function (bm25, snippet) for the outer row, by a correlated lookup."""
 
     def __init__(
         self, function_sql: str, match: str, output_field: Field, key: Combinable | None = None
     ) -> None:
-        super().__init__(output_field=output_field)
+        super().__init__(key, output_field=output_field)
         self.function_sql = function_sql
         self.match = match
-        self.key: Combinable = F("pk") if key is None else key
-
-    def get_source_expressions(self) -> list[Combinable]:
-        return [self.key]
-
-    def set_source_expressions(self, exprs: Sequence[Combinable]) -> None:
-        (self.key,) = exprs
 
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
         # Compiled only once the query has resolved F("pk") into the key's column.
