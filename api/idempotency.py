@@ -13,12 +13,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
 from api.auth import bearer_token
 from api.problems import problem_response
+from racing.idempotency import run_once
 from racing.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -52,36 +52,23 @@ def replay_or_run(*, user_id: int, key: str, fingerprint: str, run: Run) -> Http
       sent again with its key.
     """
     path = f"api {fingerprint}"
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    user_id=user_id, key=_as_uuid(key), path=path, status_code=0
-                )
-        except IntegrityError:
-            record = IdempotencyKey.objects.get(user_id=user_id, key=_as_uuid(key))
-            if record.path != path:
-                return problem_response(
-                    422,
-                    f"This {HEADER} was used for a different request; use a new key for a new request.",
-                    errors=[{"field": HEADER, "message": "Already used for a different request."}],
-                )
-            replayed = HttpResponse(
-                record.body,
-                status=record.status_code,
-                content_type=record.headers.get("Content-Type", "application/json"),
+
+    def replay(record: IdempotencyKey) -> HttpResponseBase:
+        if record.path != path:
+            return problem_response(
+                422,
+                f"This {HEADER} was used for a different request; use a new key for a new request.",
+                errors=[{"field": HEADER, "message": "Already used for a different request."}],
             )
-            replayed["Idempotent-Replayed"] = "true"
-            return replayed
-        response = run()
-        if response.status_code >= 400 or not isinstance(response, HttpResponse):
-            record.delete()
-        else:
-            record.status_code = response.status_code
-            record.headers = {"Content-Type": response["Content-Type"]}
-            record.body = response.content.decode(response.charset or "utf-8", errors="replace")
-            record.save(update_fields=["status_code", "headers", "body"])
-        return response
+        replayed = HttpResponse(
+            record.body,
+            status=record.status_code,
+            content_type=record.headers.get("Content-Type", "application/json"),
+        )
+        replayed["Idempotent-Replayed"] = "true"
+        return replayed
+
+    return run_once(user_id=user_id, key=_as_uuid(key), path=path, run=run, replay=replay)
 
 
 def idempotent(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

@@ -10,12 +10,14 @@ request refused for bad input can be corrected and sent again with its key.
 """
 
 import uuid
+from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.response import HttpResponseBase
 
 from apex.http import AuthenticatedHttpRequest, View
 from racing.models import IdempotencyKey
@@ -61,7 +63,7 @@ def idempotent(view: View) -> View:
     """Run a POST once per (user, key); a request without a key runs as usual."""
 
     @wraps(view)
-    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method != "POST":
             return view(request, *args, **kwargs)
         raw = request.headers.get(HEADER) or request.POST.get(FIELD, "")
@@ -73,19 +75,40 @@ def idempotent(view: View) -> View:
             return HttpResponseBadRequest(
                 "The idempotency key must be a UUID.", content_type="text/plain; charset=utf-8"
             )
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    record = IdempotencyKey.objects.create(
-                        user=request.user, key=key, path=request.path, status_code=0
-                    )
-            except IntegrityError:  # used before, or by a copy of this request that got there first
-                return _replay(request, IdempotencyKey.objects.get(user=request.user, key=key))
-            response = view(request, *args, **kwargs)
-            if response.status_code >= 400 or response.streaming:
-                record.delete()
-            else:
-                _stored(record, response)
-            return response
+        return run_once(
+            user_id=request.user.pk,
+            key=key,
+            path=request.path,
+            run=lambda: view(request, *args, **kwargs),
+            replay=lambda record: _replay(request, record),
+        )
 
     return cast(View, wrapped)
+
+
+def run_once(
+    *,
+    user_id: int,
+    key: uuid.UUID,
+    path: str,
+    run: Callable[[], HttpResponseBase],
+    replay: Callable[[IdempotencyKey], HttpResponseBase],
+) -> HttpResponseBase:
+    """Claim (user, key), run the write and keep its answer, in one transaction; a repeat gets ``replay``.
+
+    A copy arriving meanwhile waits on the key's row, then is replayed. An
+    answer of 400 or more (or a streamed one) is not kept, so a corrected
+    request can be sent again with its key. Shared by the pages and the API.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyKey.objects.create(user_id=user_id, key=key, path=path, status_code=0)
+        except IntegrityError:  # used before, or by a copy of this request that got there first
+            return replay(IdempotencyKey.objects.get(user_id=user_id, key=key))
+        response = run()
+        if response.status_code >= 400 or not isinstance(response, HttpResponse):
+            record.delete()
+        else:
+            _stored(record, response)
+        return response
