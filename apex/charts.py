@@ -114,6 +114,11 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
     first, last = math.floor(low / step), math.ceil(high / step)
+    # low / step can underflow to -0.0 (a subnormal low): step out once more.
+    if first * step > low:
+        first -= 1
+    if last * step < high:
+        last += 1
     return [round(i * step, 10) for i in range(first, last + 1)]
 
 
