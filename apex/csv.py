@@ -105,7 +105,7 @@ class Reader:
         try:
             cells = next(self._reader)
         except csv.Error as exc:
-            raise CsvError(_reason(exc), line=start) from None
+            raise CsvError(error_reason(exc), line=start) from None
         self.line = start
         return [unescape(cell) for cell in cells]
 
@@ -114,7 +114,8 @@ def reader(lines: Iterable[str]) -> Reader:
     return Reader(lines)
 
 
-def _reason(exc: csv.Error) -> str:
+def error_reason(exc: csv.Error) -> str:
+    """What a ``csv.Error`` means, said for the person who made the file."""
     message = str(exc)
     if "field larger than field limit" in message:
         return f"a field is longer than {csv.field_size_limit():,} characters"

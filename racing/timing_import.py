@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from apex.csv import error_reason
 from racing.laps import parse_lap
 
 SPEEDHIVE = "speedhive"
@@ -76,7 +77,11 @@ def _rows(data: bytes) -> list[list[str]]:
         dialect: type[csv.Dialect] = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    rows = csv.reader(io.StringIO(text), dialect)
+    try:
+        return [[cell.strip() for cell in row] for row in rows]
+    except csv.Error as error:
+        raise TimingFileError([(rows.line_num, f"{error_reason(error).capitalize()}.")]) from None
 
 
 def detect_format(header: list[str]) -> str:
