@@ -83,11 +83,12 @@ def _param_sql(n: str) -> tuple[str, str]:
     columns, values = [], []
     for i, p in enumerate(PARAMS):
         columns.append(p.field)
-        assert p.min is not None and p.max is not None, p.field  # numeric parameters have a range
         if p.kind == INT:
+            assert p.min is not None and p.max is not None, p.field  # numeric parameters have a range
             span = int(p.max) - int(p.min)
             values.append(f"{int(p.min)} + (({n}) * {7 + i}) %% {min(span, 1000) + 1}")
         elif p.kind == DECIMAL:
+            assert p.min is not None and p.max is not None, p.field
             low, high = int(p.min * 100), int(p.max * 100)
             values.append(f"({low} + (({n}) * {3 + i}) %% {high - low + 1}) / 100.0")
         else:
