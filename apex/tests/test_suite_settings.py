@@ -45,3 +45,24 @@ def test_a_view_with_an_n_plus_one_fails_its_test(client, db):
     make_racer(make_user("first")), make_racer(make_user("second"))
     with pytest.raises(NPlusOneError, match="profiles.RacerProfile.owner"):
         client.get("/racer-owners/")
+
+
+def test_every_test_file_is_under_a_testpath():
+    # `make test` runs pytest without paths: a folder of tests left out of testpaths never runs.
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    testpaths = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"][
+        "testpaths"
+    ]
+    skipped = {".venv", ".git", "node_modules", "staticfiles", "tools"}
+    files = [
+        path.relative_to(root)
+        for top in root.iterdir()
+        if top.is_dir() and top.name not in skipped
+        for path in top.rglob("test_*.py")
+    ]
+    assert files
+    outside = [str(f) for f in files if not any(f.is_relative_to(t) for t in testpaths)]
+    assert not outside, f"not under pyproject.toml's testpaths: {outside}"
