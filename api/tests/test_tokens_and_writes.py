@@ -10,11 +10,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from apex.tests.fixtures import all_succeeded, run_together
 from api import services
 from api.models import ApiToken, WebhookDelivery, hash_token
 from api.tests.factories import bearer, make_token
@@ -158,25 +158,12 @@ def test_a_refused_request_keeps_no_key_so_the_corrected_one_runs(client, user):
 def test_two_copies_at_once_through_the_api_store_one_round(user):
     race_day = make_race_day(racer_of(user))
     token = make_token(user)
-    start = threading.Barrier(2)
-    answers, errors = [], []
 
     def send():
-        try:
-            start.wait()
-            response = _round(Client(), race_day, token, "same-round")
-            answers.append((response.status_code, response.json()["id"]))
-        except Exception as exc:  # surfaced by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
+        response = _round(Client(), race_day, token, "same-round")
+        return response.status_code, response.json()["id"]
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    answers = all_succeeded(run_together(send, send))
     assert [status for status, _ in answers] == [201, 201] and answers[0][1] == answers[1][1]
     assert RaceDayRound.objects.count() == 1 and IdempotencyKey.objects.count() == 1
 

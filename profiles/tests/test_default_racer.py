@@ -5,14 +5,13 @@ triggers of ``profiles`` 0005 do it (see that migration for what each does).
 """
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apex.tests.fixtures import make_user
+from apex.tests.fixtures import all_succeeded, make_user, run_together
 from profiles import services
 from profiles.models import RacerProfile, User
 from profiles.tests.factories import make_racer
@@ -162,26 +161,13 @@ def test_demoting_the_default_without_a_successor_is_repaired_at_commit():
 
 
 def race(work, count: int) -> None:
-    """Run ``work(i)`` in ``count`` threads released together; re-raise the first error."""
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
+    """Run ``work(i)`` in ``count`` threads released together, each in a transaction; no errors."""
 
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            with transaction.atomic():
-                work(i)
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            errors.append(exc)
-        finally:
-            close_old_connections()
+    def in_transaction(i: int) -> None:
+        with transaction.atomic():
+            work(i)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    all_succeeded(run_together(*(lambda i=i: in_transaction(i) for i in range(count))))
 
 
 @pytest.mark.postgres

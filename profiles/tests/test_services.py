@@ -1,9 +1,7 @@
-import threading
-
 import pytest
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 
-from apex.tests.fixtures import make_user
+from apex.tests.fixtures import all_succeeded, make_user, run_together
 from profiles import services
 from profiles.models import RacerProfile
 from profiles.tests.factories import make_racer
@@ -143,24 +141,11 @@ def test_two_concurrent_default_switches_leave_exactly_one_default():
     owner = make_user("racer-owner")
     racers = [services.racer_create(owner=owner, name=f"R{i}") for i in range(4)]
     for _ in range(10):
-        barrier = threading.Barrier(2)
-        errors: list[BaseException] = []
-
-        def switch(profile_id):
-            try:
-                barrier.wait()
-                services.racer_set_default(owner=owner, racer_id=profile_id)
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                close_old_connections()
-
-        threads = [threading.Thread(target=switch, args=(r.pk,)) for r in racers[1:3]]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert errors == []
+        all_succeeded(
+            run_together(
+                *(lambda pk=r.pk: services.racer_set_default(owner=owner, racer_id=pk) for r in racers[1:3])
+            )
+        )
         assert len(defaults(owner)) == 1
         assert defaults(owner)[0] in {"R1", "R2"}
         services.racer_set_default(owner=owner, racer_id=racers[0].pk)

@@ -1,10 +1,10 @@
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, close_old_connections, connection
+from django.db import IntegrityError
 from django.urls import reverse
 
+from apex.tests.fixtures import run_together
 from racing import services
 from racing.models import BaselineVersion, Vehicle
 from racing.setup_params import FIELD_NAMES, diff, values_of
@@ -79,28 +79,14 @@ def test_restore_adds_a_new_version_with_the_old_values(vehicle):
 def test_two_saves_based_on_the_same_version_exactly_one_wins(user):
     vehicle = make_vehicle(racer_of(user))
     make_baseline(vehicle)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def save(df):
-        try:
-            barrier.wait()
-            services.baseline_save(
-                vehicle=Vehicle.objects.get(pk=vehicle.pk), values={**SETUP, "df": df}, based_on=1
-            )
-            outcomes.append("saved")
-        except services.StaleBaseline:
-            outcomes.append("stale")
-        finally:
-            close_old_connections()
-            connection.close()
+        return services.baseline_save(
+            vehicle=Vehicle.objects.get(pk=vehicle.pk), values={**SETUP, "df": df}, based_on=1
+        )
 
-    threads = [threading.Thread(target=save, args=(df,)) for df in (5000, 9000)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["saved", "stale"]
+    outcomes = run_together(lambda: save(5000), lambda: save(9000))
+    assert sorted(type(o).__name__ for o in outcomes) == ["BaselineVersion", "StaleBaseline"]
     assert list(vehicle.baseline_versions.values_list("number", flat=True).order_by("number")) == [1, 2]
 
 

@@ -3,17 +3,15 @@
 import datetime as dt
 import io
 import re
-import threading
 import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from apex.tests.fixtures import make_user
+from apex.tests.fixtures import all_succeeded, make_user, run_together
 from racing import services
 from racing.models import IdempotencyKey, RaceDay, RaceDayChange, RaceDayRound, TrackLog
 from racing.tests.factories import make_baseline, make_race_day, make_vehicle, racer_of
@@ -182,28 +180,14 @@ def test_two_copies_sent_at_once_store_one_change(user):
     racer = racer_of(user)
     race_day = make_race_day(racer, make_vehicle(racer))
     key = _key()
-    start = threading.Barrier(2)
-    answers, errors = [], []
 
     def send():
         client = Client()
         client.force_login(user)
-        try:
-            start.wait()
-            response = _add_change(client, race_day, key)
-            answers.append((response.status_code, response["Location"]))
-        except Exception as exc:  # surfaced by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
+        response = _add_change(client, race_day, key)
+        return response.status_code, response["Location"]
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    answers = all_succeeded(run_together(send, send))
     assert answers == [(302, race_day.get_absolute_url())] * 2
     assert RaceDayChange.objects.count() == 1 and IdempotencyKey.objects.count() == 1
 

@@ -1,10 +1,9 @@
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
+from apex.tests.fixtures import all_succeeded, run_together
 from library.models import LibrarySetup
 from profiles.models import RacerProfile, Sponsor
 from racing import legacy_csv
@@ -17,25 +16,7 @@ SAMPLES = Path(__file__).parent / "legacy_csv_samples"
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_at_once_store_every_row_exactly_once(tmp_path, user):
     folder = shutil.copytree(SAMPLES / "dirty", tmp_path / "dirty")
-    start = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            start.wait()
-            results.append(legacy_csv.import_folder(folder, user))
-        except Exception as exc:  # surfaced by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    results = all_succeeded(run_together(*[lambda: legacy_csv.import_folder(folder, user)] * 2))
     assert RacerProfile.objects.filter(owner=user).count() == 3
     assert Sponsor.objects.filter(racer__owner=user).count() == 4
     assert Vehicle.objects.filter(racer__owner=user).count() == 5
