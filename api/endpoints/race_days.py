@@ -1,7 +1,9 @@
 """Race days: start, list, detail, add changes and rounds, close into the track log; the track log."""
 
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
+from django import forms
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
@@ -57,12 +59,25 @@ def own_race_day(request: HttpRequest, race_day_id: int) -> RaceDay:
         raise Http404("No such race day.") from None
 
 
+T = TypeVar("T")
+
+
 def _form_errors(form: Any) -> ApiProblem:
     return field_problem({name: list(messages) for name, messages in form.errors.items()})
 
 
 def _closed(error: services.RaceDayClosed) -> ApiProblem:
     return ApiProblem(409, str(error))
+
+
+def _write_to_day(form: forms.BaseForm, write: Callable[[dict[str, Any]], T]) -> T:
+    """Validate ``form`` (422 with its field errors), then ``write`` its data (409 once the day is closed)."""
+    if not form.is_valid():
+        raise _form_errors(form)
+    try:
+        return write(form.cleaned_data)
+    except services.RaceDayClosed as closed:
+        raise _closed(closed) from None
 
 
 @router.get("/race-days", response={200: RaceDayPage, **READ_ERRORS}, auth=READ)
@@ -110,12 +125,9 @@ def race_day_change_add(request: HttpRequest, race_day_id: Id, payload: ChangeIn
     """Record a change (old → new, why, status); tried and kept changes go onto the day's setup."""
     race_day = own_race_day(request, race_day_id)
     form = RaceDayChangeForm(payload.dict(), race_day=race_day)
-    if not form.is_valid():
-        raise _form_errors(form)
-    try:
-        return Status(201, services.race_day_change_add(race_day=race_day, **form.cleaned_data))
-    except services.RaceDayClosed as closed:
-        raise _closed(closed) from None
+    return Status(
+        201, _write_to_day(form, lambda data: services.race_day_change_add(race_day=race_day, **data))
+    )
 
 
 @router.post("/race-days/{race_day_id}/rounds", response={201: RoundOut, **WRITE_ERRORS}, auth=WRITE)
@@ -125,12 +137,9 @@ def race_day_round_add(request: HttpRequest, race_day_id: Id, payload: RoundIn) 
     race_day = own_race_day(request, race_day_id)
     # The page's form reads laps as pasted text; the API takes a list.
     form = RaceDayRoundForm({**payload.dict(), "laps": ", ".join(str(lap) for lap in payload.laps)})
-    if not form.is_valid():
-        raise _form_errors(form)
-    try:
-        return Status(201, services.race_day_round_add(race_day=race_day, **form.cleaned_data))
-    except services.RaceDayClosed as closed:
-        raise _closed(closed) from None
+    return Status(
+        201, _write_to_day(form, lambda data: services.race_day_round_add(race_day=race_day, **data))
+    )
 
 
 @router.post("/race-days/{race_day_id}/close", response={200: TrackLogOut, **WRITE_ERRORS}, auth=WRITE)
@@ -139,12 +148,7 @@ def race_day_close(request: HttpRequest, race_day_id: Id, payload: CloseIn) -> T
     """Close the day: it becomes a record, and a track-log entry summarises it (returned)."""
     race_day = own_race_day(request, race_day_id)
     form = RaceDayCloseForm(payload.dict())
-    if not form.is_valid():
-        raise _form_errors(form)
-    try:
-        return services.race_day_close(race_day=race_day, note=form.cleaned_data["note"])
-    except services.RaceDayClosed as closed:
-        raise _closed(closed) from None
+    return _write_to_day(form, lambda data: services.race_day_close(race_day=race_day, note=data["note"]))
 
 
 @router.get("/track-log", response={200: TrackLogPage, **READ_ERRORS}, auth=READ)
