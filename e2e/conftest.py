@@ -9,8 +9,8 @@ every test gets an empty database (transactional, on SQLite and PostgreSQL).
 - ``e2e.helpers``: ``login(page, username, password)``, ``signup``, ``logout``,
   switcher steps, ``assert_fields_labelled``, ``save_screenshot``.
 
-When a test ends, pass or fail, the last page of each of its browser
-contexts is saved under ``test-artifacts/e2e/<test>.png``.
+When a test fails (or every test, with ``E2E_SCREENSHOTS=1``), the last page
+of each of its browser contexts is saved under ``test-artifacts/e2e/<test>.png``.
 """
 
 import os
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.helpers import CHROMIUM, CHROMIUM_ARGS, require_chromium, save_screenshot
+from e2e.helpers import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, require_chromium, save_screenshot
 
 # Playwright's sync API runs an event loop in the test thread; Django would
 # otherwise refuse the ORM calls that fixtures and database flushes make there.
@@ -33,6 +33,14 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if Path(str(item.fspath)).parent == Path(__file__).parent:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.e2e_failed = report.failed
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -62,9 +70,10 @@ def new_context(browser, live_server, request):
 
     yield make
 
+    keep = SCREENSHOTS or getattr(request.node, "e2e_failed", True)
     for number, context in enumerate(contexts, start=1):
         pages = [p for p in context.pages if not p.is_closed()]
-        if pages:
+        if keep and pages:
             suffix = "" if len(contexts) == 1 else f"-{number}"
             try:
                 save_screenshot(pages[-1], f"{request.node.name}{suffix}")

@@ -14,6 +14,9 @@ from playwright.sync_api import Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+# Screenshots for a person to look at cost a render and a PNG each: taken when a test
+# fails, and of every page the tests visit only with E2E_SCREENSHOTS=1.
+SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS") == "1"
 PASSWORD = "Grid-Walk-2026!"
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,12 +70,18 @@ def assert_fields_labelled(page: Page) -> None:
     assert missing == [], f"{page.url}: form fields without a label: {missing}"
 
 
-def save_screenshot(page: Page, name: str) -> Path:
-    """A full-page PNG under test-artifacts/e2e/ (git-ignored), for a person to look at."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
-    page.screenshot(path=str(path), full_page=True)
+def save_screenshot(page: Page, name: str, folder: Path = ARTIFACTS, *, full_page: bool = True) -> Path:
+    """A PNG under test-artifacts/ (git-ignored), for a person to look at."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+    page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def screenshot_if_asked(page: Page, name: str, folder: Path = ARTIFACTS, *, full_page: bool = True) -> None:
+    """``save_screenshot`` when E2E_SCREENSHOTS=1 asks for every page's picture."""
+    if SCREENSHOTS:
+        save_screenshot(page, name, folder, full_page=full_page)
 
 
 def _label(text: str) -> re.Pattern:

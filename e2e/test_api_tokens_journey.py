@@ -7,7 +7,14 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from api.models import ApiToken
-from e2e.helpers import PASSWORD, account_with_racers, assert_fields_labelled, field, login
+from e2e.helpers import (
+    PASSWORD,
+    account_with_racers,
+    assert_fields_labelled,
+    field,
+    login,
+    screenshot_if_asked,
+)
 
 # Screenshots for a person to look at, outside the repository when asked for.
 SHOTS = Path(os.environ.get("API_SHOTS_DIR", "test-artifacts/e2e"))
@@ -35,8 +42,7 @@ def test_token_is_shown_once_works_and_is_revoked(new_context):
         assert _token_used(raw) == 200
         # No horizontal scrolling: everything is on screen at this width.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"api-tokens-{width}x{height}.png"), full_page=True)
+        screenshot_if_asked(page, f"api-tokens-{width}x{height}", SHOTS)
         page.reload()
         expect(page.locator("#new-token")).to_have_count(0)
         page.get_by_role("button", name="Revoke timing laptop").click()
@@ -50,6 +56,5 @@ def test_api_docs_render_under_the_content_security_policy(page):
     page.goto("/api/docs")
     expect(page.get_by_role("heading", name="Apex API")).to_be_visible()
     expect(page.get_by_text("/api/v1/race-days/{race_day_id}/rounds").first).to_be_visible()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "api-docs.png"))
+    screenshot_if_asked(page, "api-docs", SHOTS, full_page=False)
     assert not [e for e in errors if "Content Security Policy" in e and "script" in e]

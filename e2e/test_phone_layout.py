@@ -5,8 +5,8 @@ the browser laid out: the page is no wider than the screen; every visible
 button, input, select, textarea, summary and link in the main content lies
 inside the screen's width (a control inside a scrolling table counts where
 it really is); each is at least 44 px tall, except a link inside a sentence
-(WCAG 2.5.8's "inline" exception). It saves a screenshot of each page under
-test-artifacts/phone/ for a person to look at.
+(WCAG 2.5.8's "inline" exception). With E2E_SCREENSHOTS=1 it saves a
+screenshot of each page under test-artifacts/phone/ for a person to look at.
 
 The header folds into a Menu (a <details>, so it works without JavaScript)
 with the racer switcher on the bar, one tap away.
@@ -18,7 +18,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.helpers import ARTIFACTS, PASSWORD, account_with_racers, login, vehicle_with_baseline
+from e2e.helpers import (
+    ARTIFACTS,
+    PASSWORD,
+    account_with_racers,
+    login,
+    screenshot_if_asked,
+    vehicle_with_baseline,
+)
 from library.tests.factories import make_library_setup
 from racing import services
 from racing.tests.factories import make_baseline, make_track_log
@@ -123,13 +130,12 @@ def test_every_main_page_fits_a_phone(new_context, width, height):
     pages = _world()
     page = new_context(viewport={"width": width, "height": height}).new_page()
     login(page, "casey", PASSWORD)
-    PHONE_SHOTS.mkdir(parents=True, exist_ok=True)
     for name, url in pages.items():
         page.goto(url)
         page.wait_for_load_state()
         expect(page.locator("main h1").first).to_be_visible()
         _assert_fits(page, name)
-        page.screenshot(path=str(PHONE_SHOTS / f"{name}-{width}.png"), full_page=True)
+        screenshot_if_asked(page, f"{name}-{width}", PHONE_SHOTS)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -161,7 +167,7 @@ def test_the_phone_header_is_one_row_with_the_switcher_on_it_and_a_menu(new_cont
     menu.get_by_role("link", name="Race days", exact=True).click()
     expect(page).to_have_url(re.compile(r"/race-days/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sam's race days")
-    page.screenshot(path=str(PHONE_SHOTS / f"header-{'js' if javascript else 'no-js'}.png"))
+    screenshot_if_asked(page, f"header-{'js' if javascript else 'no-js'}", PHONE_SHOTS, full_page=False)
 
 
 def test_the_wide_header_shows_the_links_without_a_menu(new_context):
