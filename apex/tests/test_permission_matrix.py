@@ -48,7 +48,8 @@ ACTORS = ("anon", "owner", "other", "staff")
 NOT_HERE = {
     # SimProfileAdmin's link/unlink pages sit behind the admin's staff check;
     # sims/tests/test_admin.py tries them as anonymous, user, view-only staff and staff.
-    "admin/": ("django.", "sims.admin.SimProfileAdmin."),
+    # The add-request admin's approve/reject buttons likewise: sims/tests/test_add_request_admin.py.
+    "admin/": ("django.", "sims.admin.SimProfileAdmin.", "sims.admin.AddRequestAdmin."),
     # The log-in pause's unlock link is tried in profiles/tests/test_login_limits.py.
     "accounts/": ("allauth.", "profiles.views.login_unlock"),
     # The JSON API takes tokens, not logins: api/tests/test_endpoints.py runs
