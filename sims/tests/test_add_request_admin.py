@@ -71,8 +71,9 @@ def test_the_list_says_what_the_directory_holds_under_each_id(staff_client, user
     page = staff_client.get(reverse(CHANGELIST)).content.decode()
     for request in (new, loose, taken):
         assert request.code in page
-    assert "No profile yet" in page and "private, unlinked" in page
-    assert "private, linked to intruder (verified)" in page
+    assert "css/admin-add-requests.css" in page  # one labelled block per request on a phone
+    assert "none yet" in page and "unlinked, private" in page
+    assert "linked to intruder, verified, private" in page
     assert reverse("admin:sims_simprofile_change", args=[held.pk]) in page
     filtered = staff_client.get(reverse(CHANGELIST), {"directory": "linked"}).content.decode()
     assert taken.code in filtered and new.code not in filtered and loose.code not in filtered
