@@ -5,6 +5,10 @@ keeps the query), open a profile, log in as another user, claim it through
 the confirmation, see it under My Sim Profiles, unlink it through the
 confirmation and see it gone. The confirmations are driven with Tab, Enter
 and Escape, both as whole pages and loaded in place by htmx.
+
+Adding an ID the directory does not show (new, or someone's private profile)
+gives a code to prove it and lists it under "Waiting for verification",
+where it can be cancelled through the same kind of confirmation.
 """
 
 import re
@@ -22,7 +26,8 @@ from e2e.helpers import (
     save_screenshot,
     wait_for_htmx,
 )
-from sims.models import SimProfile
+from sims import services
+from sims.models import AddRequest, SimProfile
 from sims.tests.factories import make_profile, make_simulator
 
 
@@ -184,6 +189,9 @@ def test_sim_profile_pages_label_every_field(page):
     iracing = make_simulator("iracing", "iRacing")
     dee = make_user("dee", password=PASSWORD)
     mine = make_profile(iracing, "Dee Mine", "7001", linked_user=dee)
+    waiting = services.add_request_open(
+        simulator=iracing, identifier="7002", name="Dee Two", user=dee, ip=None
+    )
     login(page, "dee", PASSWORD)
     for path in (
         "/profiles/",
@@ -195,9 +203,59 @@ def test_sim_profile_pages_label_every_field(page):
         "/users/profile/sim-profiles/add/",
         f"/users/profile/sim-profiles/{mine.pk}/verify/",
         f"/users/profile/sim-profiles/{mine.pk}/unlink/",
+        waiting.get_cancel_url(),
     ):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_fields_labelled(page)
     save_screenshot(page, "sims-pages-labelled")
     assert SimProfile.objects.get(pk=mine.pk).linked_user == dee
+
+
+def test_adding_an_id_waits_for_its_code_and_can_be_cancelled(page):
+    iracing = make_simulator("iracing", "iRacing")
+    owner = make_user("ida", password=PASSWORD)
+    hidden = make_profile(iracing, "Hidden Hana", "9009", is_public=False, linked_user=owner)
+    make_user("eve", password=PASSWORD)
+    login(page, "eve", PASSWORD)
+
+    nav(page, "My Sim Profiles")
+    expect(page.locator("#add-requests-title")).to_have_text("Waiting for verification")
+    expect(page.locator("main")).to_contain_text("No IDs waiting.")
+    page.get_by_role("link", name="Add a profile").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a sim profile")
+    page.get_by_label("Simulator:", exact=True).select_option(label="iRacing")
+    page.get_by_label("Your ID on the simulator").fill("9009")
+    page.get_by_label("Driver name").fill("Eve Probe")
+    page.get_by_role("button", name="Add", exact=True).click()
+
+    # The answer is the one a new ID gets: a code, and the ID waiting under My sim profiles.
+    request = AddRequest.objects.get(profile_identifier="9009")
+    expect(page.get_by_role("status")).to_contain_text(
+        f"We've noted 9009 on iRacing. To add it, prove it's yours: put the code {request.code}"
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("My sim profiles")
+    waiting = page.locator("#add-requests").get_by_role("row", name=re.compile("9009"))
+    expect(waiting).to_contain_text(request.code)
+    expect(waiting).to_contain_text("Put the code in your iRacing profile")
+    assert_fields_labelled(page)
+    save_screenshot(page, "sims-add-request-waiting")
+
+    # Cancel: htmx loads the confirmation in place; the safe choice has focus.
+    page.wait_for_load_state()
+    mark_page(page)
+    waiting.get_by_role("link", name="Cancel request").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog.get_by_role("heading", level=1)).to_have_text("Cancel the request for 9009?")
+    assert_same_page(page)
+    expect(dialog.get_by_role("link", name="Keep it")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(dialog.get_by_role("button", name="Cancel the request")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Cancelled the request for 9009 on iRacing.")
+    expect(page.locator("#add-requests")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("No IDs waiting.")
+    request.refresh_from_db()
+    assert request.status == AddRequest.Status.CANCELLED
+    hidden.refresh_from_db()
+    assert (hidden.linked_user, hidden.is_public, hidden.profile_name) == (owner, False, "Hidden Hana")

@@ -1,4 +1,5 @@
-"""Demo rows for ``make run``: simulators, drivers, one event, a verified profile and one awaiting its code."""
+"""Demo rows for ``make run``: simulators, drivers, one event, a verified profile, one awaiting its code
+and an ID waiting to be added."""
 
 import datetime as dt
 from decimal import Decimal
@@ -50,3 +51,7 @@ def load_demo(user: User) -> None:
     if acc.linked_user_id is None:
         services.sim_profile_link(profile=acc, user=user, ip=None)
         services.verification_request(profile=acc, user=user, ip=None)
+    # An ID the directory does not have, waiting for staff to see its code.
+    services.add_request_open(
+        simulator=sims["rfactor2"], identifier="RF2-ALEXDEMO", name="Alex Demo", user=user, ip=None
+    )

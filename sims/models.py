@@ -299,6 +299,96 @@ class VerificationRequest(models.Model):
         return self.expires_at <= timezone.now()
 
 
+class AddRequestQuerySet(models.QuerySet):
+    def pending(self) -> "AddRequestQuerySet":
+        return self.filter(status=AddRequest.Status.PENDING)
+
+    def live(self) -> "AddRequestQuerySet":
+        return self.pending().filter(expires_at__gt=timezone.now())
+
+    def requested_by(self, user: "User") -> "AddRequestQuerySet":
+        return self.filter(requested_by=user)
+
+    def for_identifier(self, simulator: Simulator, identifier: str) -> "AddRequestQuerySet":
+        return self.filter(simulator=simulator, profile_identifier=identifier)
+
+    def for_listing(self) -> "AddRequestQuerySet":
+        return self.select_related("simulator").order_by("-created_at", "-id")
+
+
+class AddRequest(models.Model):
+    """A driver asking to add a simulator ID to their account, decided by staff once the code shows.
+
+    Made whenever the ID is not one the driver can see: a new ID, or a
+    private profile of someone else's. Both get the same answer, so the page
+    never tells whether a hidden profile exists; staff see which it is when
+    they decide.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        CANCELLED = "cancelled", "Cancelled"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sim_add_requests"
+    )
+    simulator = models.ForeignKey(Simulator, on_delete=models.PROTECT, related_name="add_requests")
+    profile_identifier = models.CharField("identifier", max_length=100, validators=[identifier_validator])
+    profile_name = models.CharField("name", max_length=100)
+    code = models.CharField(max_length=20, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AddRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "add request"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requested_by", "simulator", "profile_identifier"],
+                condition=Q(status="pending"),
+                name="one_pending_add_request_per_user_and_identifier",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected", "cancelled"]),
+                name="add_request_status_valid",
+            ),
+            # Pending means undecided; anything else says when it was decided.
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="add_request_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.profile_identifier} ({self.status})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def label(self) -> str:
+        """What the audit log calls it, whether or not a profile exists."""
+        return f"{self.simulator.name} · {self.profile_identifier} · {self.profile_name}"[:250]
+
+    def get_cancel_url(self) -> str:
+        return link("sim_add_request_cancel", self.pk)
+
+
 class AuditEntry(models.Model):
     class Action(models.TextChoices):
         CREATE = "create", "Added"
@@ -308,6 +398,10 @@ class AuditEntry(models.Model):
         VERIFICATION_REQUESTED = "verification_requested", "Verification requested"
         VERIFICATION_APPROVED = "verification_approved", "Verification approved"
         VERIFICATION_REJECTED = "verification_rejected", "Verification rejected"
+        ADD_REQUESTED = "add_requested", "Add requested"
+        ADD_APPROVED = "add_approved", "Add approved"
+        ADD_REJECTED = "add_rejected", "Add rejected"
+        ADD_CANCELLED = "add_cancelled", "Add cancelled"
 
     action = models.CharField(max_length=30, choices=Action.choices)
     actor = models.ForeignKey(

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from apex.caching import DIRECTORY, invalidate_on_commit
 from profiles.models import User
 from sims.models import (
     VERIFICATION_CODE_TTL,
+    AddRequest,
     AuditEntry,
     Event,
     EventResult,
@@ -46,6 +48,22 @@ class VerificationClosed(Exception):
     """The request was already decided or cancelled."""
 
 
+class TooManyAddRequests(Exception):
+    """The driver has as many add requests waiting as one may."""
+
+
+class AddRequestClosed(Exception):
+    """The add request was already decided or cancelled."""
+
+
+class AddRequestExpired(Exception):
+    """The add request's code is past its 48 hours; the driver has to add the ID again."""
+
+
+# Each request e-mails its code to the driver: a ceiling on what one account can queue.
+MAX_LIVE_ADD_REQUESTS = 10
+
+
 def _audit(
     *, action: AuditEntry.Action, profile: SimProfile, actor: User | None, ip: str | None, detail: str = ""
 ) -> None:
@@ -57,6 +75,29 @@ def _audit(
         profile_label=f"{profile.simulator.name} · {profile.profile_identifier} · {profile.profile_name}"[
             :250
         ],
+        actor=actor,
+        ip_address=ip or None,
+        detail=detail[:250],
+    )
+
+
+def _audit_add(
+    *,
+    action: AuditEntry.Action,
+    request: AddRequest,
+    actor: User | None,
+    ip: str | None,
+    profile: SimProfile | None = None,
+    extra: str = "",
+) -> None:
+    """An add request's step. Names the profile only once staff have linked one."""
+    detail = "; ".join(
+        note for note in (request.code, f"account: {request.requested_by.username}", extra) if note
+    )
+    AuditEntry.objects.create(
+        action=action,
+        profile=profile,
+        profile_label=request.label,
         actor=actor,
         ip_address=ip or None,
         detail=detail[:250],
@@ -127,32 +168,235 @@ def sim_profile_unlink(
 
 def sim_profile_add(
     *, simulator: Simulator, identifier: str, name: str, user: User, ip: str | None
-) -> tuple[SimProfile, bool]:
-    """Add a profile the directory does not have yet, linked to ``user``.
+) -> SimProfile | AddRequest:
+    """A driver adds a simulator ID to their account.
 
-    Returns ``(profile, created)``. When the identifier is already known the
-    existing profile comes back untouched (``created`` False), for the caller
-    to offer a claim.
+    An ID the driver can already see (a public profile, or one linked to
+    them) brings that profile back untouched, for the caller to say what it
+    is: theirs, free to claim, or someone else's. The directory shows as much.
+
+    Any other ID, new or a private profile of someone else's, becomes an add
+    request whose code is e-mailed to the driver (``add_request_open``), the
+    same way in both cases: the lookup below sees only what the driver can
+    see, so nothing after it can tell a hidden profile from none. Staff
+    decide once the code shows on the simulator.
+    """
+    visible = (
+        SimProfile.objects.visible_to(user)
+        .for_listing()
+        .filter(simulator=simulator, profile_identifier=identifier)
+        .first()
+    )
+    if visible is not None:
+        return visible
+    with transaction.atomic():
+        request = add_request_open(simulator=simulator, identifier=identifier, name=name, user=user, ip=ip)
+        _mail_on_commit(
+            user,
+            f"Apex: prove {identifier} on {simulator.name} is yours",
+            f"You asked to add the {simulator.name} ID {identifier} ({request.profile_name}) "
+            "to your Apex account.\n\n"
+            f"To add it, prove it is yours: put this code in your profile on {simulator.name} "
+            f"(for example in its bio or status):\n\n    {request.code}\n\n"
+            f"The code is valid until {request.expires_at:%d %b %Y, %H:%M %Z}. Our staff check the "
+            "profile and e-mail you what they decided; you can remove the code afterwards.\n\n"
+            "The request is listed under My sim profiles, where you can cancel it. If you did not "
+            "ask for this, cancel it there or ignore this e-mail: nothing is added without the code.\n",
+        )
+    return request
+
+
+def add_request_open(
+    *, simulator: Simulator, identifier: str, name: str, user: User, ip: str | None
+) -> AddRequest:
+    """The user's live add request for the ID: the pending one, or a new one valid 48 hours.
+
+    Raises ``TooManyAddRequests`` when a new one would pass
+    ``MAX_LIVE_ADD_REQUESTS``. Touches no profile: whether one exists is for
+    staff to see when they decide.
     """
     with transaction.atomic():
-        existing = (
-            SimProfile.objects.for_listing()
-            .filter(simulator=simulator, profile_identifier=identifier)
+        mine = AddRequest.objects.requested_by(user).for_identifier(simulator, identifier)
+        pending = mine.pending().select_for_update(of=("self",)).select_related("simulator").first()
+        if pending is not None and not pending.is_expired:
+            return pending
+        now = timezone.now()
+        if pending is not None:
+            pending.status = AddRequest.Status.CANCELLED
+            pending.decided_at = now
+            pending.save(update_fields=["status", "decided_at"])
+        if AddRequest.objects.requested_by(user).live().count() >= MAX_LIVE_ADD_REQUESTS:
+            raise TooManyAddRequests(
+                f"You have {MAX_LIVE_ADD_REQUESTS} IDs waiting for verification. "
+                "Wait for our staff to check them, or cancel one, before adding another."
+            )
+        for attempt in range(5):
+            try:
+                with transaction.atomic():
+                    request = AddRequest.objects.create(
+                        requested_by=user,
+                        simulator=simulator,
+                        profile_identifier=identifier,
+                        profile_name=name,
+                        code=_new_verification_code(),
+                        created_at=now,
+                        expires_at=now + VERIFICATION_CODE_TTL,
+                    )
+                break
+            except IntegrityError:
+                # The same ID sent twice at once: the first one made stands.
+                # Otherwise the rare code collision: draw again.
+                other = mine.live().first()
+                if other is not None:
+                    return other
+                if attempt == 4:
+                    raise
+        _audit_add(action=AuditEntry.Action.ADD_REQUESTED, request=request, actor=user, ip=ip)
+    return request
+
+
+def add_request_cancel(*, request: AddRequest, user: User, ip: str | None) -> AddRequest:
+    """The driver withdraws their pending request; its code stops counting."""
+    with transaction.atomic():
+        locked = (
+            AddRequest.objects.select_for_update(of=("self",))
+            .select_related("simulator", "requested_by")
+            .filter(pk=request.pk, requested_by=user)
             .first()
         )
-        if existing is not None:
-            return existing, False
+        if locked is None or locked.status != AddRequest.Status.PENDING:
+            raise AddRequestClosed("That request is no longer waiting.")
+        locked.status = AddRequest.Status.CANCELLED
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_at"])
+        _audit_add(action=AuditEntry.Action.ADD_CANCELLED, request=locked, actor=user, ip=ip)
+    return locked
+
+
+@dataclass
+class AddDecision:
+    request: AddRequest
+    profile: SimProfile | None = None
+    created: bool = False
+    moved_from: User | None = None
+
+
+def add_request_decide(*, request: AddRequest, staff: User, approve: bool, ip: str | None) -> AddDecision:
+    """Approve or reject a pending add request; the driver is e-mailed the outcome.
+
+    Approving links the ID to the driver, verified: the code on the
+    simulator's profile is the proof. With no profile yet one is made; a
+    profile nobody holds is linked; a profile linked to another account is
+    moved to the driver (its pending codes are cancelled and the previous
+    holder is e-mailed), because a link is a claim and the code is proof.
+    An expired code cannot be approved.
+    """
+    with transaction.atomic():
+        locked = (
+            AddRequest.objects.select_for_update(of=("self",))
+            .select_related("simulator", "requested_by")
+            .get(pk=request.pk)
+        )
+        if locked.status != AddRequest.Status.PENDING:
+            raise AddRequestClosed(f"{locked.code} is already {locked.get_status_display().lower()}.")
+        if approve and locked.is_expired:
+            raise AddRequestExpired(f"{locked.code} expired; the driver has to add the ID again.")
+        decision = AddDecision(request=locked)
+        if approve:
+            _add_request_approve(decision, staff=staff, ip=ip)
+        locked.status = AddRequest.Status.APPROVED if approve else AddRequest.Status.REJECTED
+        locked.decided_at = timezone.now()
+        locked.decided_by = staff
+        locked.save(update_fields=["status", "decided_at", "decided_by"])
+        _audit_add(
+            action=AuditEntry.Action.ADD_APPROVED if approve else AuditEntry.Action.ADD_REJECTED,
+            request=locked,
+            actor=staff,
+            ip=ip,
+            profile=decision.profile,
+            extra=f"moved from account: {decision.moved_from.username}" if decision.moved_from else "",
+        )
+        _mail_decision(decision)
+    return decision
+
+
+def _add_request_approve(decision: AddDecision, *, staff: User, ip: str | None) -> None:
+    request = decision.request
+    user = request.requested_by
+    note = f"add request {request.code}; account: {user.username}"
+    profiles = SimProfile.objects.select_for_update(of=("self",)).select_related("simulator", "linked_user")
+    key = {"simulator": request.simulator, "profile_identifier": request.profile_identifier}
+    profile = profiles.filter(**key).first()
+    if profile is None:
         try:
             with transaction.atomic():
-                profile = SimProfile.objects.create(
-                    simulator=simulator, profile_identifier=identifier, profile_name=name
-                )
-        except IntegrityError:  # added by someone else a moment ago
-            return SimProfile.objects.get(simulator=simulator, profile_identifier=identifier), False
-        _audit(action=AuditEntry.Action.CREATE, profile=profile, actor=user, ip=ip)
-        profile.link_to_user(user)
-        _audit(action=AuditEntry.Action.LINK, profile=profile, actor=user, ip=ip)
-    return profile, True
+                profile = SimProfile.objects.create(**key, profile_name=request.profile_name)
+        except IntegrityError:  # imported a moment ago: it is there now
+            profile = profiles.get(**key)
+        else:
+            decision.created = True
+            _audit(action=AuditEntry.Action.CREATE, profile=profile, actor=staff, ip=ip, detail=note)
+    decision.profile = profile
+    if profile.linked_user_id == user.pk:
+        if not profile.is_verified:
+            SimProfile.objects.filter(pk=profile.pk).update(is_verified=True, updated_at=timezone.now())
+            profile.is_verified = True
+        return
+    if profile.linked_user is not None:
+        decision.moved_from = profile.linked_user
+        profile.unlink_from_user()
+        cancelled = (
+            VerificationRequest.objects.pending()
+            .for_profile(profile)
+            .update(status=VerificationRequest.Status.CANCELLED, decided_at=timezone.now())
+        )
+        notes = [f"account: {decision.moved_from.username}", f"moved by add request {request.code}"]
+        if cancelled:
+            notes.append(f"{cancelled} pending verification request(s) cancelled")
+        _audit(action=AuditEntry.Action.UNLINK, profile=profile, actor=staff, ip=ip, detail="; ".join(notes))
+    profile.link_to_user(user, verified=True)
+    _audit(action=AuditEntry.Action.LINK, profile=profile, actor=staff, ip=ip, detail=note)
+
+
+def _mail_decision(decision: AddDecision) -> None:
+    request = decision.request
+    user = request.requested_by
+    what = f"the {request.simulator.name} ID {request.profile_identifier}"
+    if request.status == AddRequest.Status.APPROVED:
+        _mail_on_commit(
+            user,
+            f"Apex: {request.profile_identifier} on {request.simulator.name} is yours",
+            f"Our staff found your code {request.code} on {what}: it is now linked to your "
+            "Apex account, with the verified badge. You can remove the code from your profile "
+            "on the simulator.\n\nIt is under My sim profiles.\n",
+        )
+    else:
+        _mail_on_commit(
+            user,
+            f"Apex: {request.profile_identifier} on {request.simulator.name} was not added",
+            f"Our staff could not confirm your code {request.code} on {what}, so it was not "
+            "added to your account.\n\nIf the ID is yours, add it again under My sim profiles "
+            "for a new code, and put it in your profile on the simulator before asking.\n",
+        )
+    previous = decision.moved_from
+    if previous is not None:
+        _mail_on_commit(
+            previous,
+            f"Apex: {request.profile_identifier} on {request.simulator.name} moved to another account",
+            f"The {request.simulator.name} ID {request.profile_identifier} was linked to your Apex "
+            "account. Another account proved it is theirs with a code that our staff found on that "
+            "profile on the simulator, so it is now linked to them.\n\n"
+            "If that is wrong, reply to this e-mail and we will look into it.\n",
+        )
+
+
+def _mail_on_commit(user: User, subject: str, body: str) -> None:
+    """E-mail the user once the transaction has committed; a mail failure is logged, not raised."""
+    if not user.email:
+        return
+    address = user.email
+    greeting = f"Hello {user.get_username()},\n\n"
+    transaction.on_commit(lambda: send_mail(subject, greeting + body, None, [address]), robust=True)
 
 
 def sim_profile_set_visibility(*, profile: SimProfile, user: User, is_public: bool, ip: str | None) -> None:

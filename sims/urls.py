@@ -17,6 +17,11 @@ urlpatterns = [
     path("users/profile/sim-profiles/", views.my_sim_profiles, name="my_sim_profiles"),
     path("users/profile/sim-profiles/search/", views.my_sim_profile_search, name="my_sim_profile_search"),
     path("users/profile/sim-profiles/add/", views.sim_profile_add, name="sim_profile_add"),
+    path(
+        "users/profile/sim-profiles/add-requests/<int:pk>/cancel/",
+        views.sim_add_request_cancel,
+        name="sim_add_request_cancel",
+    ),
     path("users/profile/sim-profiles/<uuid:pk>/link/", views.sim_profile_link, name="sim_profile_link"),
     path("users/profile/sim-profiles/<uuid:pk>/unlink/", views.sim_profile_unlink, name="sim_profile_unlink"),
     path(

@@ -17,7 +17,14 @@ from apex.shortcuts import client_ip, render_page
 from sims import services
 from sims.charts import results_charts
 from sims.forms import ClaimSearchForm, DirectorySearchForm, SimProfileAddForm, VisibilityForm
-from sims.models import Event, ProfileAlreadyLinked, SimProfile, Simulator, VerificationRequest
+from sims.models import (
+    AddRequest,
+    Event,
+    ProfileAlreadyLinked,
+    SimProfile,
+    Simulator,
+    VerificationRequest,
+)
 
 CLAIM_SEARCH_LIMIT = 20
 LEGACY_PREFIX = "/users/sim-profiles/"
@@ -30,6 +37,14 @@ def _get_own_sim_profile(request: AuthenticatedHttpRequest, pk: UUID) -> SimProf
         return SimProfile.objects.linked_to(request.user).select_related("simulator").get(pk=pk)
     except SimProfile.DoesNotExist:
         raise Http404("No such sim profile of yours.") from None
+
+
+def _get_own_add_request(request: AuthenticatedHttpRequest, pk: int) -> AddRequest:
+    """The add request if the logged-in user made it, else 404."""
+    try:
+        return AddRequest.objects.requested_by(request.user).select_related("simulator").get(pk=pk)
+    except AddRequest.DoesNotExist:
+        raise Http404("No such add request of yours.") from None
 
 
 def public_directory(view: View) -> View:
@@ -165,7 +180,9 @@ def _my_profiles_page(
         else {}
     )
     rows = [(profile, VisibilityForm.toggle(profile), pending.get(profile.pk)) for profile in page]
-    context = {"rows": rows, "page": page, **extra}
+    # Read only when the whole page is drawn: htmx refreshes just the list above it.
+    add_requests = AddRequest.objects.requested_by(request.user).live().for_listing()
+    context = {"rows": rows, "page": page, "add_requests": add_requests, **extra}
     return render_page(request, "sims/my_profiles.html", context, partial="profiles")
 
 
@@ -287,27 +304,69 @@ def sim_profile_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SimProfileAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        profile, created = services.sim_profile_add(
-            simulator=data["simulator"],
-            identifier=data["profile_identifier"],
-            name=data["profile_name"],
-            user=request.user,
-            ip=client_ip(request),
-        )
-        if created:
-            messages.success(request, f"Added {profile.profile_name} and linked it to your account.")
-            return redirect("my_sim_profiles")
-        if profile.linked_user_id == request.user.pk:
-            messages.info(request, f"{profile.profile_name} is already yours.")
-            return redirect("my_sim_profiles")
-        if profile.linked_user_id is None and profile.is_public:
-            messages.info(request, "That driver is already in the directory: claim it here.")
-            return redirect("sim_profile_link", pk=profile.pk)
-        messages.error(request, "That driver is already in the directory and linked to another account.")
-        if profile.is_public and settings.ENABLE_PUBLIC_PROFILES:
-            return redirect(profile)
-        return redirect("my_sim_profiles")
+        try:
+            added = services.sim_profile_add(
+                simulator=data["simulator"],
+                identifier=data["profile_identifier"],
+                name=data["profile_name"],
+                user=request.user,
+                ip=client_ip(request),
+            )
+        except services.TooManyAddRequests as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _added(request, added)
     return render_page(request, "sims/profile_add.html", {"form": form}, partial="form")
+
+
+def _added(request: AuthenticatedHttpRequest, added: SimProfile | AddRequest) -> HttpResponse:
+    """The answer to an add: a request's code, or where the visible profile with that ID is."""
+    if isinstance(added, AddRequest):
+        # A new ID and a private profile of someone else's get this same answer.
+        simulator = added.simulator.name
+        notice = (
+            f"We've noted {added.profile_identifier} on {simulator}. To add it, prove it's yours: "
+            f"put the code {added.code} in your profile on {simulator} (for example in its bio or "
+            "status) within 48 hours, and our staff check it."
+        )
+        if request.user.email:
+            notice += " We've e-mailed you the steps."
+        messages.success(request, notice)
+        return redirect("my_sim_profiles")
+    profile = added
+    if profile.linked_user_id == request.user.pk:
+        messages.info(request, f"{profile.profile_name} is already yours.")
+        return redirect("my_sim_profiles")
+    if profile.linked_user_id is None:
+        messages.info(request, "That driver is already in the directory: claim it here.")
+        return redirect("sim_profile_link", pk=profile.pk)
+    # Public and someone else's: the directory shows as much.
+    messages.error(request, "That driver is already in the directory and linked to another account.")
+    if settings.ENABLE_PUBLIC_PROFILES:
+        return redirect(profile)
+    return redirect("my_sim_profiles")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def sim_add_request_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    add_request = _get_own_add_request(request, pk)
+    what = f"{add_request.profile_identifier} on {add_request.simulator.name}"
+    if add_request.status != AddRequest.Status.PENDING:
+        messages.info(
+            request, f"The request for {what} is already {add_request.get_status_display().lower()}."
+        )
+        return redirect("my_sim_profiles")
+    if request.method == "POST":
+        try:
+            services.add_request_cancel(request=add_request, user=request.user, ip=client_ip(request))
+        except services.AddRequestClosed:
+            messages.info(request, f"The request for {what} was decided meanwhile; nothing changed.")
+        else:
+            messages.success(request, f"Cancelled the request for {what}. Its code no longer counts.")
+        return redirect("my_sim_profiles")
+    context = {"add_request": add_request}
+    return render_page(request, "sims/add_request_cancel_confirm.html", context, partial="dialog")
 
 
 @require_GET

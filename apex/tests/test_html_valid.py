@@ -18,6 +18,7 @@ from django.urls import reverse
 from library.tests.factories import make_library_setup
 from racing import services as racing_services
 from racing.tests.factories import make_baseline, make_race_day, make_track_log, make_vehicle, racer_of
+from sims import services as sims_services
 from sims.tests.factories import make_event, make_profile, make_result, make_simulator
 
 # Installed by `make test` (npm, from tools/vnu/package.json and its lock).
@@ -68,6 +69,11 @@ def test_no_html_errors_on_the_main_pages(owner_client, user, tmp_path):
     simulator = make_simulator("iracing", "iRacing")
     profile = make_profile(simulator, name="Nu Driver", linked_user=user)
     make_result(make_event(simulator), profile)
+    # A verification code and an ID waiting to be added share My sim profiles: ids must not clash.
+    sims_services.verification_request(profile=profile, user=user, ip=None)
+    waiting = sims_services.add_request_open(
+        simulator=simulator, identifier="NU-1", name="Nu Driver", user=user, ip=None
+    )
 
     public = [
         reverse("home"),
@@ -102,6 +108,8 @@ def test_no_html_errors_on_the_main_pages(owner_client, user, tmp_path):
         reverse("tracklog_create"),
         reverse("library_create"),
         reverse("my_sim_profiles"),
+        reverse("sim_profile_add"),
+        waiting.get_cancel_url(),
         reverse("my_sim_profile_search") + "?q=nu",
         f"/garage/vehicles/{vehicle.pk}/baseline/advice/?symptom=entry_understeer",
     ]

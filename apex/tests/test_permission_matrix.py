@@ -40,6 +40,7 @@ from advisor.tests.factories import make_theory_document
 from apex.tests.world import World, build_world, owner_rows
 from api.services import token_create
 from racing.tests.factories import SETUP
+from sims.services import add_request_open
 
 ACTORS = ("anon", "owner", "other", "staff")
 
@@ -47,7 +48,8 @@ ACTORS = ("anon", "owner", "other", "staff")
 NOT_HERE = {
     # SimProfileAdmin's link/unlink pages sit behind the admin's staff check;
     # sims/tests/test_admin.py tries them as anonymous, user, view-only staff and staff.
-    "admin/": ("django.", "sims.admin.SimProfileAdmin."),
+    # The add-request admin's approve/reject buttons likewise: sims/tests/test_add_request_admin.py.
+    "admin/": ("django.", "sims.admin.SimProfileAdmin.", "sims.admin.AddRequestAdmin."),
     # The log-in pause's unlock link is tried in profiles/tests/test_login_limits.py.
     "accounts/": ("allauth.", "profiles.views.login_unlock"),
     # The JSON API takes tokens, not logins: api/tests/test_endpoints.py runs
@@ -168,6 +170,10 @@ MATRIX = [
     Row("my_sim_profiles",          "none",         OWN_SCOPE_PAGE,     None,                  "POST"),
     Row("my_sim_profile_search",    "none",         OWN_SCOPE_PAGE,     None,                  "POST", query="q=owner"),
     Row("sim_profile_add",          "none",         OWN_SCOPE_PAGE,     "login 302 302 302",   "PUT", data="sim_profile_add"),
+    # The owner's private profile's ID gets the same answer as a new one, and stays as it is.
+    Row("sim_profile_add",          "none",         OWN_SCOPE_PAGE,     "login 302 302 302",   "PUT",
+        data="sim_profile_add_hidden", variant="a private profile's ID"),
+    Row("sim_add_request_cancel",   "add_request",  OWNED_PAGE,         OWNED_ACTION,          "PUT"),
     # Linking needs the profile to be visible: a private one is its owner's alone.
     Row("sim_profile_link",         "private",      OWNED_PAGE,         OWNED_ACTION,          "PUT"),
     # A public profile already linked to the owner: others are told it is taken.
@@ -185,6 +191,11 @@ def url_kwargs(w: World, key: str) -> dict:
         return {"pk": make_theory_document().pk}
     if key == "api_token":
         return {"pk": token_create(user=w.owner, name="matrix")[0].pk}
+    if key == "add_request":
+        waiting = add_request_open(
+            simulator=w.simulator, identifier="waiting-1", name="W", user=w.owner, ip=None
+        )
+        return {"pk": waiting.pk}
     kwargs: dict[str, dict] = {
         "none": {},
         "racer": {"pk": w.racer.pk},
@@ -234,6 +245,11 @@ def post_data(w: World, key: str) -> dict:
         "sim_profile_add": {
             "simulator": str(w.simulator.pk),
             "profile_identifier": "new-1",
+            "profile_name": "N",
+        },
+        "sim_profile_add_hidden": {
+            "simulator": str(w.simulator.pk),
+            "profile_identifier": w.private_profile.profile_identifier,
             "profile_name": "N",
         },
         "visibility": {},

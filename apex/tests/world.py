@@ -25,7 +25,7 @@ from racing.models import (
     Vehicle,
 )
 from racing.tests.factories import SETUP
-from sims.models import AuditEntry, Event, EventResult, SimProfile, Simulator, VerificationRequest
+from sims.models import AddRequest, AuditEntry, Event, EventResult, SimProfile, Simulator, VerificationRequest
 
 
 @dataclass
@@ -123,6 +123,7 @@ def owner_rows(w: World) -> dict:
         "library": LibrarySetup.objects.filter(added_by=w.owner),
         "sim_profiles": SimProfile.objects.filter(pk__in=[w.sim_profile.pk, w.private_profile.pk]),
         "verification": VerificationRequest.objects.filter(requested_by=w.owner),
+        "add_requests": AddRequest.objects.filter(requested_by=w.owner),
         "results": EventResult.objects.filter(sim_profile__linked_user=w.owner),
         "audit": AuditEntry.objects.filter(profile__linked_user=w.owner),
     }

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from profiles.demo import DEMO_PASSWORD, DEMO_USERNAME
 from profiles.models import RacerProfile, User
 from racing.models import BaselineVersion, TrackLog, Vehicle
-from sims.models import Event, EventResult, SimProfile, VerificationRequest
+from sims.models import AddRequest, Event, EventResult, SimProfile, VerificationRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,8 @@ def test_every_app_gets_its_demo_rows_for_the_demo_account():
     # One verified, one waiting for its code: both states show on My sim profiles.
     assert sorted(linked.values_list("is_verified", flat=True)) == [False, True]
     assert VerificationRequest.objects.filter(profile__in=linked, status="pending").count() == 1
+    # And an ID waiting to be added, so "Waiting for verification" has a row.
+    assert AddRequest.objects.live().filter(requested_by__username=DEMO_USERNAME).count() == 1
 
 
 def test_the_demo_login_works(client):

@@ -16,9 +16,22 @@ def test_staff_can_open_every_sims_admin_page(staff_client, user):
     profile = make_profile(name="Admin Ada", linked_user=user)
     make_result(make_event(profile.simulator), profile)
     services.verification_request(profile=profile, user=user, ip=None)
-    for model in ["simulator", "simprofile", "verificationrequest", "event", "eventresult", "auditentry"]:
+    waiting = services.add_request_open(
+        simulator=profile.simulator, identifier="ADM-1", name="Ada Two", user=user, ip=None
+    )
+    models = [
+        "simulator",
+        "simprofile",
+        "verificationrequest",
+        "addrequest",
+        "event",
+        "eventresult",
+        "auditentry",
+    ]
+    for model in models:
         assert staff_client.get(reverse(f"admin:sims_{model}_changelist")).status_code == 200, model
     assert staff_client.get(reverse("admin:sims_simprofile_change", args=[profile.pk])).status_code == 200
+    assert staff_client.get(reverse("admin:sims_addrequest_change", args=[waiting.pk])).status_code == 200
 
 
 def test_profile_admin_searches_name_identifier_and_username_and_filters_linked(staff_client, user):

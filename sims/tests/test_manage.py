@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sims.models import AuditEntry, SimProfile, VerificationRequest
+from sims.models import AddRequest, AuditEntry, SimProfile, VerificationRequest
 from sims.services import verification_request
 from sims.tests.factories import make_profile, make_simulator
 
@@ -239,39 +239,22 @@ def test_visibility_by_another_user_is_404_and_get_is_405(other_client, user):
 # --- add -----------------------------------------------------------------------
 
 
-def test_add_creates_and_links_a_new_profile(owner_client, user):
+def test_add_a_new_id_waits_for_its_code_and_adds_nothing_yet(owner_client, user):
+    """Adding no longer links at once: the ID waits for staff to see its code (test_add_requests.py)."""
     simulator = make_simulator()
     response = owner_client.post(
         reverse("sim_profile_add"),
         {"simulator": simulator.pk, "profile_identifier": "555123", "profile_name": " New Nia "},
     )
-    assert response.status_code == 302
-    profile = SimProfile.objects.get(profile_identifier="555123")
-    assert (profile.profile_name, profile.linked_user, profile.is_public) == ("New Nia", user, True)
-    assert set(AuditEntry.objects.values_list("action", flat=True)) == {"create", "link"}
-
-
-def test_add_duplicate_unlinked_identifier_leads_to_claiming_it(owner_client):
-    existing = make_profile(identifier="42", name="Existing Eve")
-    response = owner_client.post(
-        reverse("sim_profile_add"),
-        {"simulator": existing.simulator.pk, "profile_identifier": "42", "profile_name": "Other Name"},
+    assert response.status_code == 302 and response["Location"] == reverse("my_sim_profiles")
+    assert not SimProfile.objects.exists()
+    request = AddRequest.objects.get()
+    assert (request.profile_identifier, request.profile_name, request.requested_by) == (
+        "555123",
+        "New Nia",
+        user,
     )
-    assert response["Location"] == reverse("sim_profile_link", args=[existing.pk])
-    existing.refresh_from_db()
-    assert existing.profile_name == "Existing Eve" and existing.linked_user is None
-    assert SimProfile.objects.count() == 1
-
-
-def test_add_duplicate_identifier_linked_to_someone_else_leads_to_its_page(owner_client, other_user):
-    existing = make_profile(identifier="43", linked_user=other_user)
-    response = owner_client.post(
-        reverse("sim_profile_add"),
-        {"simulator": existing.simulator.pk, "profile_identifier": "43", "profile_name": "X"},
-        follow=True,
-    )
-    assert response.redirect_chain[-1][0] == existing.get_absolute_url()
-    assert "linked to another account" in response.content.decode()
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["add_requested"]
 
 
 def test_add_rejects_identifier_with_spaces_or_slashes(owner_client):

@@ -305,3 +305,15 @@ def test_going_back_to_zero_leaves_no_kept_identifiers(migrator):
     migrator(LEGACY)
     MigrationExecutor(connection).migrate([("sims", None)])
     assert "sims_simprofile_kept" not in connection.introspection.table_names()
+
+
+def test_add_requests_migration_goes_back_and_forward(migrator):
+    migrator([("sims", "0007_search_text_trigram_index")])
+    assert "sims_addrequest" not in connection.introspection.table_names()
+    migrator([("sims", "0008_add_requests")])
+    constraints = constraints_on("sims_addrequest")
+    assert {
+        "one_pending_add_request_per_user_and_identifier",
+        "add_request_status_valid",
+        "add_request_decided_when_not_pending",
+    } <= set(constraints)

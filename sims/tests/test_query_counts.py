@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from apex.tests.fixtures import make_user
+from sims import services
 from sims.tests.factories import make_profile, make_simulator
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +24,13 @@ def test_my_sim_profiles_page_is_constant(owner_client, user, rows, django_asser
         if i % 3 == 0:
             profile.is_verified = True
             profile.save()
+        elif i % 3 == 1:
+            services.add_request_open(
+                simulator=sims[i % 2], identifier=f"WAIT-{i}", name="W", user=user, ip=None
+            )
     _queries_for(
-        owner_client, reverse("my_sim_profiles"), {}, django_assert_max_num_queries, 6
-    )  # + the pending codes
+        owner_client, reverse("my_sim_profiles"), {}, django_assert_max_num_queries, 7
+    )  # + the pending codes, + the IDs waiting to be added
 
 
 @pytest.mark.parametrize("rows", [2, 30])
