@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-import threading
 
 import pytest
 from django.core import mail
@@ -12,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apex.tests.fixtures import make_user
+from apex.tests.fixtures import all_succeeded, make_user, run_together
 from sims import services
 from sims.models import AddRequest, AuditEntry, SimProfile, VerificationRequest
 from sims.tests.factories import make_profile, make_simulator
@@ -409,29 +408,13 @@ def test_decided_requests_say_when_and_pending_ones_do_not(user):
 def test_the_same_id_sent_twice_at_once_makes_one_request():
     user = make_user("twice")
     simulator = make_simulator()
-    barrier = threading.Barrier(2)
-    codes: list[str] = []
-    errors: list[BaseException] = []
 
     def send():
-        try:
-            barrier.wait(timeout=10)
-            request = services.add_request_open(
-                simulator=simulator, identifier="RACE-1", name="Racer", user=user, ip=None
-            )
-            codes.append(request.code)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
+        return services.add_request_open(
+            simulator=simulator, identifier="RACE-1", name="Racer", user=user, ip=None
+        ).code
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-
-    assert errors == [] and len(codes) == 2
+    codes = all_succeeded(run_together(send, send))
     request = AddRequest.objects.get()
     assert codes == [request.code, request.code]
     assert AuditEntry.objects.filter(action=AuditEntry.Action.ADD_REQUESTED).count() == 1
@@ -443,27 +426,13 @@ def test_two_pending_rows_written_at_once_are_refused_by_the_database():
     """The constraint itself, without the service's lookup: two writers, one row."""
     user = make_user("writer")
     simulator = make_simulator()
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
     def write(code):
-        try:
-            with transaction.atomic():
-                barrier.wait(timeout=10)
-                _row(user, simulator, identifier="RACE-2", code=code)
-            outcomes.append("written")
-        except IntegrityError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+        with transaction.atomic():
+            return _row(user, simulator, identifier="RACE-2", code=code)
 
-    threads = [threading.Thread(target=write, args=(f"APEX-RACE{n}",)) for n in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-
-    assert sorted(outcomes) == ["refused", "written"]
+    outcomes = run_together(lambda: write("APEX-RACE0"), lambda: write("APEX-RACE1"))
+    assert sorted(type(o).__name__ for o in outcomes) == ["AddRequest", "IntegrityError"]
     assert AddRequest.objects.pending().count() == 1
 
 
