@@ -69,3 +69,14 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["password"].help_text = ""
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me logged in on this device"
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up form in Apex's words, saying what happens to the address."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "E-mail"
+        email.help_text = "We e-mail you a link to confirm it before your first log-in."
+        email.widget.attrs["placeholder"] = "E-mail address"
