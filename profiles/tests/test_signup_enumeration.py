@@ -5,8 +5,10 @@ address says which it was. These run with the project's own settings.
 """
 
 import re
+from unittest import mock
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 from django.urls import reverse
 
@@ -69,6 +71,24 @@ def test_a_taken_address_of_an_unconfirmed_account_is_still_taken(db):
     assert response["Location"] == reverse("account_email_verification_sent")
     assert not User.objects.filter(username="newcomer").exists()
     assert User.objects.filter(email="rider@example.com").count() == 1
+
+
+def test_a_taken_address_takes_as_long_to_answer_as_a_new_one(db):
+    """Hashing the password is most of a sign-up's time: both answers hash it once."""
+    make_user("rider", email="rider@example.com")
+    hashed = []
+    original = MD5PasswordHasher.encode
+
+    def encode(self, password, salt):
+        hashed.append(password)
+        return original(self, password, salt)
+
+    with mock.patch.object(MD5PasswordHasher, "encode", encode):
+        sign_up(Client(), "newcomer1", "rider@example.com", password="gearbox-Oil-77")
+        taken = len(hashed)
+        sign_up(Client(), "newcomer2", "fresh@example.com", password="gearbox-Oil-77")
+    assert taken == len(hashed) - taken == 1
+    assert hashed == ["gearbox-Oil-77", "gearbox-Oil-77"]
 
 
 def test_password_reset_answers_the_same_for_known_and_unknown_addresses(db):
