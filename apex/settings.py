@@ -353,8 +353,23 @@ UPLOAD_PATHS = [
 # cookies are served from the cache for this long (0 turns it off).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 30)
 
+# Sign-up cannot finish without its e-mail. The console backend (the
+# default) prints every e-mail to the log, right for development; a site
+# whose racers must receive them sets an SMTP server.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Apex <noreply@apex.local>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on: STARTTLS or TLS from the start."
+    )
+# A mail server that does not answer fails the sign-up in seconds, not a worker timeout.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # Sessions are rows in the database; with Redis they are read through it
 # (cached_db: written to both, so a Redis restart logs nobody out). A
