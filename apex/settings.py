@@ -275,15 +275,23 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
-# With verification mandatory (ACCOUNT_EMAIL_VERIFICATION=1) sign-up gives
-# the same answer whether the e-mail address is taken or not, and the e-mail
-# says which it was (allauth's enumeration prevention). Without it a taken
-# address can only be refused on the page, which tells anyone it exists.
-ACCOUNT_EMAIL_VERIFICATION = "mandatory" if env_bool("ACCOUNT_EMAIL_VERIFICATION", False) else "none"
+# Every account confirms its e-mail address before it can log in. That is
+# what lets sign-up give the same answer ("check your e-mail") whether the
+# address is taken or not, the e-mail saying which it was, and password reset
+# likewise (allauth's enumeration prevention): without it a taken address
+# could only be refused on the page, which tells anyone it has an account.
+# The confirmation is a link, not a code: it works from any device, for
+# three days; opened in the browser that signed up (within 15 minutes) it
+# logs the racer straight in, elsewhere it leads to the log-in page.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_TIMEOUT = 15 * 60
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3  # the e-mails and pages say so
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Apex: "
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_FORMS = {"login": "profiles.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "profiles.forms.LoginForm", "signup": "profiles.forms.SignupForm"}
 # Floods: allauth counts attempts per address. Failed log-ins are counted
 # by profiles/login_limits.py instead of allauth's "login_failed" (which
 # locks an account for everyone after five wrong passwords from anywhere).
@@ -291,6 +299,9 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "",
     "signup": "20/h/ip",
+    # One confirmation (or "you already have an account") e-mail to an
+    # address in 3 minutes, "send the e-mail again" included; the page says so.
+    "confirm_email": "1/3m/key",
 }
 # Behind a proxy every request comes from the proxy's address: count the
 # proxies you run so the client's own address is rate-limited.
@@ -342,8 +353,23 @@ UPLOAD_PATHS = [
 # cookies are served from the cache for this long (0 turns it off).
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 30)
 
+# Sign-up cannot finish without its e-mail. The console backend (the
+# default) prints every e-mail to the log, right for development; a site
+# whose racers must receive them sets an SMTP server.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Apex <noreply@apex.local>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on: STARTTLS or TLS from the start."
+    )
+# A mail server that does not answer fails the sign-up in seconds, not a worker timeout.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # Sessions are rows in the database; with Redis they are read through it
 # (cached_db: written to both, so a Redis restart logs nobody out). A

@@ -5,7 +5,7 @@ from django.urls import include, path
 from apex import views
 from api.main import api
 from profiles.login_limits import login_limited
-from profiles.views import login_unlock
+from profiles.views import email_verification_resend, email_verification_sent, login_unlock
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,11 @@ urlpatterns = [
     # Both log-in pages go through the same limits (profiles/login_limits.py).
     path("accounts/login/", login_limited("login")(account_login), name="account_login"),
     path("accounts/unlock/<str:token>/", login_unlock, name="login_unlock"),
+    # "Check your e-mail" in Apex's words, with a button that sends the e-mail again.
+    path("accounts/confirm-email/", email_verification_sent, name="account_email_verification_sent"),
+    path(
+        "accounts/confirm-email/resend/", email_verification_resend, name="account_email_verification_resend"
+    ),
     # Installing Apex on a phone: the manifest and the service worker (static/js/sw.js) at the root.
     path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
     path("sw.js", views.service_worker, name="service_worker"),

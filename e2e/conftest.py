@@ -6,7 +6,8 @@ every test gets an empty database (transactional, on SQLite and PostgreSQL).
 - ``page``: a fresh browser tab on the live server (relative URLs work).
 - ``new_context(**options)``: another, independent browser (own cookies),
   e.g. ``new_context(java_script_enabled=False)``.
-- ``e2e.helpers``: ``login(page, username, password)``, ``signup``, ``logout``,
+- ``e2e.helpers``: ``login(page, username, password)``, ``signup`` (confirms
+  the address by the link in the test mailbox, which the live server shares), ``logout``,
   switcher steps, ``assert_fields_labelled``, ``save_screenshot``.
 
 When a test fails (or every test, with ``E2E_SCREENSHOTS=1``), the last page

@@ -1,4 +1,4 @@
-"""Steps that browser journeys share: sign up, log in, the racer switcher, checks.
+"""Steps that browser journeys share: sign up (and confirm the e-mail), log in, the racer switcher, checks.
 
 Import them in a journey: ``from e2e.helpers import login, open_switcher``.
 Every step waits for what the user would see, never for a fixed time.
@@ -95,15 +95,38 @@ def field(scope: Page | Locator, text: str) -> Locator:
 
 
 def signup(page: Page, username: str, password: str = PASSWORD, email: str | None = None) -> None:
+    """Sign up through the form, then confirm the address by the link in the e-mail, as a person would.
+
+    The live server runs in the test's process with Django's test mailbox, so
+    the e-mail is read from ``django.core.mail.outbox``. Ends logged in.
+    """
+    email = email or f"{username}@example.com"
+    fill_signup(page, username, password, email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    expect(page.locator("main")).to_contain_text(email)
+    confirm_email(page, email)
+    expect(logged_in(page)).to_be_attached()
+    page.wait_for_load_state()  # apex.js is deferred; keyboard steps need it
+
+
+def fill_signup(page: Page, username: str, password: str, email: str) -> None:
+    """Open the sign-up page, fill it in and send it."""
     page.goto("/accounts/signup/")
     assert_fields_labelled(page)
     page.get_by_label(_label("Username")).fill(username)
-    page.get_by_label(_label("Email")).fill(email or f"{username}@example.com")
+    page.get_by_label(_label("E-mail")).fill(email)
     page.get_by_label(_label("Password")).fill(password)
     page.get_by_label(_label("Password (again)")).fill(password)
     page.locator("main").get_by_role("button", name="Sign up", exact=True).click()
-    expect(logged_in(page)).to_be_attached()
-    page.wait_for_load_state()  # apex.js is deferred; keyboard steps need it
+
+
+def confirm_email(page: Page, email: str) -> None:
+    """Open the link in the newest e-mail to ``email`` and press the button."""
+    from apex.tests.fixtures import confirmation_link
+
+    page.goto(confirmation_link(email))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your e-mail address")
+    page.locator("main").get_by_role("button", name="Confirm my address").click()
 
 
 def login(page: Page, username: str, password: str = PASSWORD) -> None:

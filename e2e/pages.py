@@ -5,7 +5,15 @@ from decimal import Decimal
 
 from e2e.helpers import account_with_racers, vehicle_with_baseline
 
-PUBLIC = ["/", "/profiles/", "/library/", "/theory/", "/accounts/login/", "/accounts/signup/"]
+PUBLIC = [
+    "/",
+    "/profiles/",
+    "/library/",
+    "/theory/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/confirm-email/",
+]
 
 
 def racer_with_everything(username: str = "axel") -> list[str]:

@@ -2,7 +2,9 @@ from typing import Any
 
 from allauth.account import forms as allauth_forms
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.http import HttpRequest, HttpResponse
 
 from profiles.models import RacerProfile, Sponsor
 
@@ -69,3 +71,23 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["password"].help_text = ""
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me logged in on this device"
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up form in Apex's words, saying what happens to the address."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "E-mail"
+        email.help_text = "We e-mail you a link to confirm it before your first log-in."
+        email.widget.attrs["placeholder"] = "E-mail address"
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, HttpResponse | None]:
+        if self.account_already_exists:
+            # A new account costs a password hash, a good part of a second:
+            # spend it here too, so the time the answer takes does not tell a
+            # taken address from a new one (as Django's log-in does for an
+            # unknown username).
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)

@@ -5,12 +5,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apex.shortcuts import redirect_next, render_page, safe_next
-from profiles import login_limits, services
+from profiles import email_confirmation, login_limits, services
 from profiles.forms import NewRacerForm, RacerForm, SponsorFormSet
 from profiles.models import RacerProfile
 from profiles.session import ACTIVE_RACER_KEY, activate_racer
@@ -160,3 +161,44 @@ def login_unlock(request: HtmxHttpRequest, token: str) -> HttpResponse:
             return response
         return render(request, "profiles/login_unlock.html", {"bad_link": True}, status=400)
     return render(request, "profiles/login_unlock.html", {"token": token})
+
+
+@require_GET
+@never_cache
+def email_verification_sent(request: HtmxHttpRequest) -> HttpResponse:
+    """The "check your e-mail" page, after sign-up or a log-in whose address is not confirmed yet.
+
+    A sign-up with an address that already has an account gets the same page
+    (that address gets an e-mail saying so instead of a link).
+    """
+    pending = email_confirmation.pending_login(request)
+    if pending is not None and email_confirmation.is_confirmed(pending):
+        messages.success(request, "Your e-mail address is confirmed: log in to start.")
+        return redirect("account_login")
+    context = {
+        "pending": pending is not None,
+        "signup": pending is None or pending.signup,
+        "email": email_confirmation.address_of(pending) if pending is not None else None,
+    }
+    return render(request, "account/verification_sent.html", context)
+
+
+@require_POST
+def email_verification_resend(request: HtmxHttpRequest) -> HttpResponse:
+    """Send the e-mail of the waiting sign-up or log-in again (at most one every few minutes)."""
+    pending = email_confirmation.pending_login(request)
+    if pending is None:
+        messages.info(request, "Log in with your username and password and we will send you a new link.")
+        return redirect("account_login")
+    if email_confirmation.is_confirmed(pending):
+        messages.success(request, "Your e-mail address is confirmed: log in to start.")
+        return redirect("account_login")
+    if email_confirmation.send_again(request, pending):
+        messages.success(request, "Sent again. The newest e-mail is at the top of your inbox.")
+    else:
+        messages.info(  # the "confirm_email" rate limit in settings
+            request,
+            "We sent you one less than 3 minutes ago, so not another yet. "
+            "Give it a moment, check your spam folder, then try again.",
+        )
+    return redirect("account_email_verification_sent")

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from apex.tests.fixtures import confirmation_link, sign_up
 from library.tests.factories import make_library_setup
 from racing import services as racing_services
 from racing.tests.factories import make_baseline, make_race_day, make_track_log, make_vehicle, racer_of
@@ -86,6 +87,8 @@ def test_no_html_errors_on_the_main_pages(owner_client, user, tmp_path):
         reverse("account_login"),
         reverse("account_signup"),
         reverse("account_reset_password"),
+        reverse("account_email_verification_sent"),
+        reverse("account_confirm_email", args=["expired"]),
     ]
     private = [
         reverse("home"),
@@ -115,6 +118,10 @@ def test_no_html_errors_on_the_main_pages(owner_client, user, tmp_path):
     ]
     pages = {f"anon{url}": _get(Client(), url) for url in public}
     pages |= {f"racer{url}": _get(owner_client, url) for url in private}
+    newcomer = Client()  # just signed up: "check your e-mail", then the e-mailed link
+    sign_up(newcomer, "newcomer")
+    pages["signed-up/check-your-email"] = _get(newcomer, reverse("account_email_verification_sent"))
+    pages["signed-up/confirm"] = _get(newcomer, confirmation_link("newcomer@example.com"))
     errors = _check(pages, tmp_path)
     assert not errors, "\n".join(errors)
 

@@ -33,6 +33,8 @@ def test_public_pages_have_titles_and_descriptions_of_their_own(client, db):
         reverse("theory_list"): "Setup theory",
         reverse("account_login"): "Log in",
         reverse("account_signup"): "Sign up",
+        reverse("account_email_verification_sent"): "Check your e-mail",
+        reverse("account_confirm_email", args=["expired"]): "This link no longer works",
     }
     descriptions = set()
     for url, expected in pages.items():

@@ -169,7 +169,9 @@ def test_no_template_has_inline_script_or_style():
     assert offenders == []
 
 
-@pytest.mark.parametrize("url_name", ["home", "account_login", "account_signup"])
+@pytest.mark.parametrize(
+    "url_name", ["home", "account_login", "account_signup", "account_email_verification_sent"]
+)
 def test_public_pages_send_security_headers(client, db, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code == 200

@@ -48,6 +48,9 @@ def test_development_secret_key_only_with_debug():
         ({"DEBUG": "1", "DATABASE_POOL": "sometimes"}, "DATABASE_POOL"),
         ({"DEBUG": "1", "REQUEST_MAX_BYTES": "1MB"}, "REQUEST_MAX_BYTES"),
         ({"DEBUG": "1", "CACHE_URL": "memcached://x"}, "CACHE_URL"),
+        ({"DEBUG": "1", "EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
+        ({"DEBUG": "1", "EMAIL_USE_TLS": "please"}, "EMAIL_USE_TLS"),
+        ({"DEBUG": "1", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "EMAIL_USE_SSL"),
     ],
 )
 def test_bad_values_name_the_variable(env, name):
@@ -123,6 +126,31 @@ def test_redis_cache_url_selects_djangos_redis_cache_and_cached_sessions():
 def test_without_cache_url_one_process_keeps_its_own_cache_and_database_sessions():
     assert read_setting({}, "s.CACHES['default']['BACKEND']").endswith("LocMemCache")
     assert read_setting({}, "s.SESSION_ENGINE") == "django.contrib.sessions.backends.db"
+
+
+def test_smtp_server_comes_from_the_environment():
+    env = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.example.com",
+        "EMAIL_PORT": "587",
+        "EMAIL_HOST_USER": "apex",
+        "EMAIL_HOST_PASSWORD": "secret",
+        "EMAIL_USE_TLS": "1",
+    }
+    expression = (
+        "(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD,"
+        " s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.EMAIL_TIMEOUT)"
+    )
+    assert read_setting(env, expression) == (
+        "('django.core.mail.backends.smtp.EmailBackend', 'smtp.example.com', 587, 'apex', 'secret',"
+        " True, False, 10)"
+    )
+    assert read_setting({}, "s.EMAIL_BACKEND") == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_email_confirmation_is_mandatory_whatever_the_environment():
+    """There is no switch: the variable that once turned it off is not read."""
+    assert read_setting({"ACCOUNT_EMAIL_VERIFICATION": "0"}, "s.ACCOUNT_EMAIL_VERIFICATION") == "mandatory"
 
 
 def test_manage_py_leaves_the_statement_timeout_off():

@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from profiles.demo import DEMO_PASSWORD, DEMO_USERNAME
 from profiles.models import RacerProfile, User
@@ -26,7 +28,7 @@ def debug_on(settings):
 def row_counts() -> dict[str, int]:
     return {
         model._meta.label: model._base_manager.count()
-        for label in ("profiles", "racing", "sims")
+        for label in ("profiles", "racing", "sims", "account")
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
     }
 
@@ -55,9 +57,23 @@ def test_every_app_gets_its_demo_rows_for_the_demo_account():
     assert AddRequest.objects.live().filter(requested_by__username=DEMO_USERNAME).count() == 1
 
 
-def test_the_demo_login_works(client):
+def test_the_demo_login_works_on_the_log_in_page_at_once(client):
+    """The printed login goes straight in: the demo address is confirmed, so no e-mail is waited for."""
     call_command("load_demo_data")
-    assert client.login(username=DEMO_USERNAME, password=DEMO_PASSWORD)
+    response = client.post(reverse("account_login"), {"login": DEMO_USERNAME, "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.session["_auth_user_id"] == str(User.objects.get(username=DEMO_USERNAME).pk)
+    address = EmailAddress.objects.get(user__username=DEMO_USERNAME)
+    assert address.verified and address.primary and address.email == "demo@apex.local"
+
+
+def test_a_demo_account_from_before_confirmation_gets_its_address_confirmed():
+    User.objects.create_user(DEMO_USERNAME, email="demo@apex.local", password=DEMO_PASSWORD)
+    EmailAddress.objects.create(
+        user=User.objects.get(), email="demo@apex.local", primary=True, verified=False
+    )
+    call_command("load_demo_data")
+    assert EmailAddress.objects.get(user__username=DEMO_USERNAME).verified
 
 
 def test_refuses_with_debug_off_and_leaves_the_password(settings):

@@ -13,6 +13,7 @@ STOCK_WORDS = ("Sign In", "Sign Up", "Signup", "Sign Out", "Remember Me", "-----
         ("account_signup", "Sign up"),
         ("account_reset_password", "Reset your password"),
         ("account_reset_password_done", "Check your e-mail"),
+        ("account_email_verification_sent", "Check your e-mail"),
     ],
 )
 def test_account_pages_use_one_vocabulary_and_the_project_form_rows(client, db, name, heading):
@@ -22,8 +23,14 @@ def test_account_pages_use_one_vocabulary_and_the_project_form_rows(client, db, 
     for stock in STOCK_WORDS:
         assert stock not in page, stock
     assert 'class="account-page"' in page
-    if name != "account_reset_password_done":
+    if name not in {"account_reset_password_done", "account_email_verification_sent"}:
         assert 'class="form-row' in page and 'class="account-form"' in page
+
+
+def test_the_sign_up_form_says_the_address_will_be_confirmed(client, db):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert '<label for="id_email">E-mail:</label>' in page
+    assert "We e-mail you a link to confirm it before your first log-in." in page
 
 
 def test_the_log_in_form_labels_its_fields_and_the_remember_checkbox(client, db):

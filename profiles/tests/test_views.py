@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from apex.tests.fixtures import confirmation_link, sign_up
 from profiles import services
 from profiles.models import RacerProfile, Sponsor
 from profiles.session import ACTIVE_RACER_KEY
@@ -95,17 +96,11 @@ def test_new_user_gets_default_racer_on_first_login(client, user):
     assert client.session[ACTIVE_RACER_KEY] == racer.pk
 
 
-def test_signup_creates_default_racer_and_logs_in(client, db):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "username": "newbie",
-            "email": "newbie@example.com",
-            "password1": "gearbox-Oil-77",
-            "password2": "gearbox-Oil-77",
-        },
-    )
+def test_signup_then_the_emailed_link_logs_in_with_a_default_racer(client, db):
+    response = sign_up(client, "newbie")
     assert response.status_code == 302
+    assert not RacerProfile.objects.filter(owner__username="newbie").exists()  # not in yet
+    assert client.post(confirmation_link("newbie@example.com"))["Location"] == reverse("home")
     racer = RacerProfile.objects.get(owner__username="newbie")
     assert racer.name == "newbie" and racer.is_default
     page = client.get(reverse("home")).content.decode()
