@@ -12,13 +12,13 @@ DEMO_PASSWORD = "apex-demo-2026"  # noqa: S105 - the published demo login
 
 
 def load_demo() -> User:
-    user, created = User.objects.get_or_create(
+    user, _ = User.objects.get_or_create(
         username=DEMO_USERNAME,
         defaults={"email": "demo@apex.local", "first_name": "Demo", "last_name": "Racer"},
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+    # The printed login always works: a changed demo password is set back.
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
     # Confirmed, as if the demo racer had followed the e-mailed link: log-in
     # asks every other account to confirm its address first.
     EmailAddress.objects.update_or_create(

@@ -88,6 +88,16 @@ def test_refuses_with_debug_off_and_leaves_the_password(settings):
     assert user.check_password("changed-by-the-operator")
 
 
+def test_loading_again_sets_a_changed_demo_password_back():
+    call_command("load_demo_data")
+    user = User.objects.get(username=DEMO_USERNAME)
+    user.set_password("changed-since")
+    user.save()
+    call_command("load_demo_data")
+    user.refresh_from_db()
+    assert user.check_password(DEMO_PASSWORD)
+
+
 def test_force_loads_with_debug_off(settings):
     settings.DEBUG = False
     call_command("load_demo_data", force=True)
