@@ -6,3 +6,10 @@ class OpsConfig(AppConfig):
 
     name = "ops"
     verbose_name = "Operations"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from ops.checks import email_is_delivered
+
+        checks.register(email_is_delivered)

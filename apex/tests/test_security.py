@@ -43,6 +43,7 @@ def production_env(**extra) -> dict:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "apex.example.com",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         **extra,
     }
 
@@ -61,6 +62,13 @@ def test_deploy_check_is_clean_in_production():
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
     assert "WARNING" not in result.stderr.upper()
+
+
+def test_deploy_check_warns_when_e_mails_would_only_be_printed():
+    env = production_env(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    result = run_python(["manage.py", "check", "--deploy"], env)
+    assert result.returncode == 0, result.stderr  # a warning, not an error: the site still serves
+    assert "ops.W001" in result.stderr and "not sent" in result.stderr
 
 
 def test_production_defaults_are_strict():
