@@ -6,7 +6,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from profiles import services
-from profiles.models import RacerProfile, RacerProfileQuerySet, Sponsor, Team, User
+from profiles.models import RacerProfile, RacerProfileQuerySet, ReservedUsername, Sponsor, Team, User
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -109,3 +109,18 @@ class TeamAdmin(admin.ModelAdmin):
     @admin.display(description="Members", ordering="_member_count")
     def member_count(self, obj: "WithAnnotations[Team, _MemberCount]") -> int:
         return obj._member_count
+
+
+@admin.register(ReservedUsername)
+class ReservedUsernameAdmin(admin.ModelAdmin):
+    """Names held by sign-ups with an address that already had an account; delete one to free it."""
+
+    list_display = ["username", "reserved_at"]
+    search_fields = ["username"]
+    readonly_fields = ["username", "reserved_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ReservedUsername | None = None) -> bool:
+        return False

@@ -1,12 +1,14 @@
 from typing import Any
 
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.http import HttpRequest, HttpResponse
 
-from profiles.models import RacerProfile, Sponsor
+from profiles.models import RacerProfile, ReservedUsername, Sponsor
 
 
 class RacerForm(forms.ModelForm):
@@ -83,6 +85,12 @@ class SignupForm(allauth_forms.SignupForm):
         email.help_text = "We e-mail you a link to confirm it before your first log-in."
         email.widget.attrs["placeholder"] = "E-mail address"
 
+    def clean_username(self) -> str:
+        username: str = super().clean_username()
+        if username and ReservedUsername.objects.filter(username__iexact=username).exists():
+            raise get_adapter().validation_error("username_taken")  # the words of a taken username
+        return username
+
     def try_save(self, request: HttpRequest) -> tuple[Any, HttpResponse | None]:
         if self.account_already_exists:
             # A new account costs a password hash, a good part of a second:
@@ -90,4 +98,11 @@ class SignupForm(allauth_forms.SignupForm):
             # taken address from a new one (as Django's log-in does for an
             # unknown username).
             make_password(self.cleaned_data.get("password1"))
+            # A new address would have taken the username: hold it the same way.
+            username = self.cleaned_data.get("username")
+            if username:
+                with transaction.atomic():
+                    ReservedUsername.objects.get_or_create(
+                        username__iexact=username, defaults={"username": username}
+                    )
         return super().try_save(request)

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 DEFAULT_RACER_NAME = "Default Racer"
@@ -93,3 +94,24 @@ class Sponsor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReservedUsername(models.Model):
+    """A username asked for in a sign-up with an address that already has an account.
+
+    Nothing is created for such a sign-up, but a new address would have
+    created an account under that username: holding the name the same way
+    keeps "is this username free now?" from telling which it was.
+    """
+
+    username = models.CharField(max_length=150)
+    reserved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reserved_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="unique_reserved_username_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apex.tests.fixtures import mail_to, make_user, sign_up
-from profiles.models import User
+from profiles.models import ReservedUsername, User
 
 
 def _same_page(first, second, first_address: str, second_address: str) -> tuple[str, str]:
@@ -114,3 +114,19 @@ def test_password_reset_answers_the_same_for_known_and_unknown_addresses(db):
     assert no_account.subject == "Apex: no account with this address"
     assert "No Apex account uses this address" in no_account.body
     assert "/accounts/signup/" in no_account.body and "/accounts/password/reset/key/" not in no_account.body
+
+
+def test_the_username_of_either_sign_up_is_taken_afterwards_in_the_same_words(db):
+    """Asking for the username again must not tell which address was new."""
+    make_user("rider", email="rider@example.com")
+    sign_up(Client(), "Probe1", "rider@example.com")  # taken address: no account is made
+    sign_up(Client(), "Probe2", "fresh@example.com")  # new address: an account waits
+    again = [sign_up(Client(), name, f"{name}-other@example.com") for name in ("probe1", "PROBE2", "rider")]
+    errors = [answer.context["form"].errors["username"] for answer in again]
+    assert all(answer.status_code == 200 for answer in again)
+    assert errors[0] == errors[1] == errors[2] == ["A user with that username already exists."]
+    assert not User.objects.filter(username__iexact="probe1").exists()
+    assert ReservedUsername.objects.get().username == "Probe1"
+    # Sending the taken-address sign-up again holds the name once, not twice.
+    sign_up(Client(), "PROBE1", "rider@example.com")
+    assert ReservedUsername.objects.count() == 1
