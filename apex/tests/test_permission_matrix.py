@@ -50,8 +50,14 @@ NOT_HERE = {
     # sims/tests/test_admin.py tries them as anonymous, user, view-only staff and staff.
     # The add-request admin's approve/reject buttons likewise: sims/tests/test_add_request_admin.py.
     "admin/": ("django.", "sims.admin.SimProfileAdmin.", "sims.admin.AddRequestAdmin."),
-    # The log-in pause's unlock link is tried in profiles/tests/test_login_limits.py.
-    "accounts/": ("allauth.", "profiles.views.login_unlock"),
+    # The log-in pause's unlock link is tried in profiles/tests/test_login_limits.py; the
+    # "check your e-mail" page and its send-again in profiles/tests/test_email_confirmation.py.
+    "accounts/": (
+        "allauth.",
+        "profiles.views.login_unlock",
+        "profiles.views.email_verification_sent",
+        "profiles.views.email_verification_resend",
+    ),
     # The JSON API takes tokens, not logins: api/tests/test_endpoints.py runs
     # every operation as owner, other user, anonymous and a read-only token.
     "api/": ("ninja.", "api."),

@@ -183,3 +183,14 @@ def test_check_your_email_without_a_sign_up_explains_what_to_do(client, db):
     assert "<h1>Check your e-mail</h1>" in html
     assert "if you have just signed up, we have sent you an e-mail" in html
     assert "Send the e-mail again" not in html and f'href="{reverse("account_login")}"' in html
+
+
+@pytest.mark.parametrize("is_staff", [False, True], ids=["racer", "staff"])
+def test_someone_logged_in_gets_the_general_page_and_no_e_mail(client, db, is_staff):
+    """Nothing is waiting for a logged-in account here: no address shown, nothing sent."""
+    user = make_user("already-in", is_staff=is_staff)
+    client.force_login(user)
+    html = client.get(SENT).content.decode()
+    assert "Check your e-mail" in html and user.email not in html
+    resend = client.post(RESEND)
+    assert resend.status_code == 302 and mail.outbox == []
