@@ -3,7 +3,7 @@
 The track log's filter lists every track the racer has logged (a DISTINCT
 over all their entries) and their vehicles; both change only when a track
 log or a vehicle does, so they are cached under the racer's scope and the
-account's (``apex.caching.cached_in_scopes``). The account's scope is
+account's (``apex.caching.cached_in_scopes_many``). The account's scope is
 retired by every write under ``owner_lock`` (the legacy CSV import's
 bulk_create too), the racer's by the receivers below.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from apex.caching import cached_in_scopes, invalidate_scopes, owner_scope, racer_scope
+from apex.caching import cached_in_scopes_many, invalidate_scopes, owner_scope, racer_scope
 from profiles.models import RacerProfile
 from racing.models import TrackLog, Vehicle
 
@@ -21,16 +21,20 @@ def _scopes(racer: RacerProfile) -> list[str]:
     return [owner_scope(racer.owner_id), racer_scope(racer.pk)]
 
 
-def racer_tracks(racer: RacerProfile) -> list[str]:
-    """The distinct tracks of the racer's track log, by name."""
-    return cached_in_scopes(_scopes(racer), "tracks", lambda: TrackLog.objects.for_racer(racer).tracks())
+def racer_filter_choices(racer: RacerProfile) -> tuple[list[str], list[tuple[int, str]]]:
+    """The track log's filter lists, in one cache round trip.
 
-
-def racer_vehicle_choices(racer: RacerProfile) -> list[tuple[int, str]]:
-    """The racer's vehicles as (id, label), in the garage's order."""
-    return cached_in_scopes(
-        _scopes(racer), "vehicle-choices", lambda: [(v.pk, str(v)) for v in Vehicle.objects.for_racer(racer)]
+    The distinct tracks of the racer's track log, by name, and the racer's
+    vehicles as (id, label), in the garage's order.
+    """
+    found = cached_in_scopes_many(
+        _scopes(racer),
+        {
+            "tracks": lambda: TrackLog.objects.for_racer(racer).tracks(),
+            "vehicle-choices": lambda: [(v.pk, str(v)) for v in Vehicle.objects.for_racer(racer)],
+        },
     )
+    return found["tracks"], found["vehicle-choices"]
 
 
 def _owner_id(vehicle: Vehicle) -> int | None:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apex.http import AuthenticatedHttpRequest
 from apex.pagination import uncounted_page
 from apex.shortcuts import render_page
-from racing.caching import racer_tracks, racer_vehicle_choices
+from racing.caching import racer_filter_choices
 from racing.forms import TrackLogFilterForm, TrackLogForm
 from racing.idempotency import idempotent
 from racing.models import TrackLog
@@ -20,12 +20,8 @@ from racing.views.access import get_own_track_log
 @login_required
 def tracklog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     logs = TrackLog.objects.for_racer(request.racer)
-    filters = TrackLogFilterForm(
-        request.GET,
-        racer=request.racer,
-        tracks=racer_tracks(request.racer),
-        vehicles=racer_vehicle_choices(request.racer),
-    )
+    tracks, vehicles = racer_filter_choices(request.racer)
+    filters = TrackLogFilterForm(request.GET, racer=request.racer, tracks=tracks, vehicles=vehicles)
     filtered = filters.is_valid() and any(filters.cleaned_data.values())
     if filtered:
         logs = logs.filtered(track=filters.cleaned_data["track"], vehicle=filters.cleaned_data["vehicle"])
