@@ -173,6 +173,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "profiles.context_processors.racer_switcher",
                 "apex.context_processors.features",
+                "apex.context_processors.nav",
             ],
         },
     },
