@@ -143,3 +143,13 @@ def test_the_field_writer_follows_the_field_template(tmp_path, settings):
     with override_settings(TEMPLATES=templates):
         assert EveryWidget()["name"].as_field_group() == '<p class="mine">Name</p>'
     assert 'class="mine"' not in EveryWidget()["name"].as_field_group()
+
+
+def test_a_project_option_template_takes_over_the_radio_buttons(tmp_path, settings):
+    widgets = tmp_path / "django" / "forms" / "widgets"
+    widgets.mkdir(parents=True)
+    (widgets / "input_option.html").write_text('<span class="mine">{{ widget.label }}</span>')
+    templates = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    with override_settings(TEMPLATES=templates):
+        assert '<span class="mine">Planned</span>' in str(EveryWidget()["status"])
+    assert 'class="mine"' not in str(EveryWidget()["status"])
