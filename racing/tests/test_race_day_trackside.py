@@ -150,3 +150,11 @@ def test_the_usual_parameters_are_read_once(owner_client, race_day):
         page = owner_client.get(race_day.get_absolute_url()).content.decode()
     assert _usual(page)[0] == "bell"
     assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_each_changes_status_buttons_post_to_its_own_status_url(owner_client, race_day):
+    change = services.race_day_change_add(race_day=race_day, parameter="bell", old_value="", new_value="")
+    page = owner_client.get(race_day.get_absolute_url()).content.decode()
+    url = reverse("raceday_change_status", args=[race_day.pk, change.pk])
+    assert f'action="{url}" class="status-form"' in page
+    assert f'data-hx-post="{url}" data-hx-target="#changes-list"' in page
