@@ -20,6 +20,17 @@ from racing.laps import format_lap
 from racing.models import TrackLog
 from racing.views.access import get_own_track_log
 
+TIMELINE_FIELDS = (
+    "timestamp",
+    "track",
+    "event",
+    "note",
+    "vehicle__brand",
+    "vehicle__model",
+    "vehicle__nickname",
+    "race_day__id",
+)
+
 
 def timeline_entries(logs: Iterable[TrackLog]) -> list[dict[str, Any]]:
     """What the timeline shows of each entry, as plain values.
@@ -69,9 +80,10 @@ def tracklog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Newer/Older without a total: a COUNT of thousands of entries on every
     # visit cost more than the page (the tracks come from the cache). Each
     # race day's rounds and laps come in two queries for the whole page.
-    page = uncounted_page(
-        request, logs.select_related("vehicle", "race_day").prefetch_related("race_day__rounds__laps")
-    )
+    # Only what the timeline shows: a race day's ~60 setup columns, joined to
+    # every entry, cost more to select and load than the entry itself.
+    logs = logs.select_related("vehicle", "race_day").only(*TIMELINE_FIELDS)
+    page = uncounted_page(request, logs.prefetch_related("race_day__rounds__laps"))
     context = {"page": page, "entries": timeline_entries(page), "filters": filters, "filtered": filtered}
     return render_page(request, "racing/tracklog_list.html", context, partial="timeline")
 
