@@ -23,7 +23,13 @@ from racing.views.access import get_own_vehicle
 @login_required
 def vehicle_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     vehicles = Vehicle.objects.for_racer(request.racer).with_garage_summary()
-    open_days = RaceDay.objects.for_racer(request.racer).open().select_related("vehicle")
+    # Their track, date and vehicle only, not a race day's ~60 setup columns.
+    open_days = (
+        RaceDay.objects.for_racer(request.racer)
+        .open()
+        .select_related("vehicle")
+        .only("track", "date", "vehicle__brand", "vehicle__model", "vehicle__nickname")
+    )
     context = {"vehicles": garage_rows(vehicles), "open_days": open_days}
     return render(request, "racing/vehicle_list.html", context)
 
