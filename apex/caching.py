@@ -18,7 +18,7 @@ per-process cache, other processes may serve a page up to
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -181,17 +181,37 @@ def invalidate_scopes_on_commit(*scopes: str) -> None:
 
 def cached_in_scopes(scopes: Sequence[str], name: str, compute: Callable[[], T]) -> T:
     """``compute()``, cached until the next generation of any of ``scopes``."""
-    keys = [_scope_key(scope) for scope in scopes]
-    generations = cache.get_many(keys)
-    missing = [key for key in keys if key not in generations]
-    for key in missing:
-        cache.add(key, _fresh_generation(), None)
+    return cast(T, cached_in_scopes_many(scopes, {name: compute})[name])
+
+
+def cached_in_scopes_many(scopes: Sequence[str], computes: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Each ``computes[name]()``, cached until the next generation of any of ``scopes``.
+
+    One cache round trip when everything is cached: the scopes' generations
+    and the values come in one ``get_many``. Each value is kept under its
+    scopes and name with the generations it was computed under, and is used
+    only while they are still the scopes' current ones; a value computed
+    under an older generation (a write bumped it meanwhile) is computed
+    again, never served.
+    """
+    generation_keys = [_scope_key(scope) for scope in scopes]
+    value_keys = {name: f"apex:scope:{'|'.join(scopes)}:{name}" for name in computes}
+    found = cache.get_many([*generation_keys, *value_keys.values()])
+    missing = [key for key in generation_keys if key not in found]
     if missing:
-        generations = cache.get_many(keys)
-    stamp = "|".join(f"{scope}:{generations.get(key, 0)}" for scope, key in zip(scopes, keys, strict=True))
-    key = f"apex:scope:{stamp}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, ACCOUNT_CACHE_SECONDS)
-    return cast(T, value)
+        for key in missing:
+            cache.add(key, _fresh_generation(), None)
+        found.update(cache.get_many(missing))
+    stamp = tuple(found.get(key, 0) for key in generation_keys)
+    values: dict[str, Any] = {}
+    fresh: dict[str, Any] = {}
+    for name, compute in computes.items():
+        cached = found.get(value_keys[name])
+        if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == stamp:
+            values[name] = cached[1]
+        else:
+            values[name] = compute()
+            fresh[value_keys[name]] = (stamp, values[name])
+    if fresh:
+        cache.set_many(fresh, ACCOUNT_CACHE_SECONDS)
+    return values

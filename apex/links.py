@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.core.signals import setting_changed
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 # What reverse() leaves unquoted in a path.
@@ -54,9 +54,31 @@ def link(name: str, *args: int | str | uuid.UUID) -> str:
     return _template(name, args).format(*(quote(str(a), safe=_SAFE) for a in args))
 
 
+_optional: dict[tuple[Any, ...], str] = {}
+
+
+def optional_link(name: str) -> str:
+    """``reverse(name)`` for a URL without arguments, or "" if no URL has that name.
+
+    What ``{% url name as var %}{% if var %}`` gives a template, for the
+    links every page's header shows: reversed once per URL name, not per
+    request.
+    """
+    key = (get_urlconf(), get_script_prefix(), name)
+    path = _optional.get(key)
+    if path is None:
+        try:
+            path = reverse(name)
+        except NoReverseMatch:
+            path = ""
+        path = _optional[key] = path
+    return path
+
+
 def _forget(*, setting: str, **kwargs: Any) -> None:
     if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
         _templates.clear()
+        _optional.clear()
 
 
 setting_changed.connect(_forget, dispatch_uid="apex-links-forget")

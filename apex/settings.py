@@ -173,6 +173,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "profiles.context_processors.racer_switcher",
                 "apex.context_processors.features",
+                "apex.context_processors.nav",
             ],
         },
     },
@@ -313,7 +314,7 @@ def _cache_from_url(url: str) -> dict[str, Any]:
     backends = {
         "locmem": "django.core.cache.backends.locmem.LocMemCache",
         "db": "django.core.cache.backends.db.DatabaseCache",
-        "redis": "django.core.cache.backends.redis.RedisCache",
+        "redis": "apex.redis_cache.RedisCache",
     }
     if scheme not in backends or (scheme == "db" and not rest):
         raise ImproperlyConfigured(f"CACHE_URL must be locmem://, db://<table> or redis://...; got {url!r}.")

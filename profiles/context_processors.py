@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from apex.caching import cached_in_scopes, owner_scope
+from apex.links import link
 from profiles.forms import NewRacerForm
 from profiles.models import RacerProfile
 
@@ -16,6 +17,16 @@ class SwitcherRacer:
     name: str
     is_default: bool
     vehicle_count: int
+
+    # Properties, not fields: the racers are cached, their links are built
+    # for the page that shows them (apex.links, no reverse() per racer).
+    @property
+    def set_default_url(self) -> str:
+        return link("racer_set_default", self.pk)
+
+    @property
+    def switch_url(self) -> str:
+        return link("racer_switch", self.pk)
 
 
 def switcher_racers(owner_id: int) -> list[SwitcherRacer]:

@@ -5,9 +5,10 @@ from django import forms
 from django.utils import timezone
 
 from profiles.models import RacerProfile
+from racing.caching import racer_usual_parameters
 from racing.laps import parse_lap_times
 from racing.models import RaceDay, RaceDayChange, RaceDayRound, TrackLog, Vehicle
-from racing.setup_params import BY_FIELD, COMMON_FIELDS, PARAMS, Value, grouped
+from racing.setup_params import BY_FIELD, PARAMS, Value, grouped
 from racing.symptoms import Symptom
 from racing.timing_import import FORMATS
 
@@ -135,10 +136,7 @@ class RaceDayChangeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, race_day: RaceDay, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        racer_changes = RaceDayChange.objects.for_racer(race_day.racer)
-        recent = racer_changes.recent_parameters()
-        common = [*racer_changes.most_changed_parameters(), *COMMON_FIELDS]
-        first = list(dict.fromkeys([*recent, *common]))[:8]
+        first = racer_usual_parameters(race_day.racer)
         cast(forms.ChoiceField, self.fields["parameter"]).choices = parameter_choices(first)
         self.fields["parameter"].widget.attrs["data-parameter-picker"] = ""
         self.fields["old_value"].help_text = "Filled in from the day's current setup."

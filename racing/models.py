@@ -289,6 +289,10 @@ class RaceDayChange(models.Model):
     def param(self) -> SetupParam:
         return BY_FIELD[self.parameter]
 
+    def get_status_url(self) -> str:
+        """Where the race day's one-tap status buttons post (each change's row links it twice)."""
+        return link("raceday_change_status", self.race_day_id, self.pk)
+
 
 class RaceDayRound(models.Model):
     class Kind(models.TextChoices):

@@ -208,12 +208,26 @@ def _norm(param: SetupParam, value: Value) -> Value:
     return str(value)
 
 
-def display_groups(setup: "SetupValues | None") -> list[tuple[str, list[tuple[SetupParam, str]]]]:
-    """(group label, [(param, value as text)]) for showing one setup; [] for none."""
+def display_groups(setup: "SetupValues | None") -> list[tuple[str, list[dict[str, str]]]]:
+    """(group label, [row]) for showing one setup (racing/_setup_table.html); [] for none.
+
+    Each row is a dict of the parameter's label, field and unit and the
+    value as text: the table shows ~50 rows, and a template reads a dict
+    key faster than an attribute or a property.
+    """
     if setup is None:
         return []
     values = values_of(setup)
-    return [(label, [(p, p.format(values[p.field])) for p in params]) for _key, label, params in grouped()]
+    return [
+        (
+            label,
+            [
+                {"label": p.label, "field": p.field, "unit": p.unit, "value": p.format(values[p.field])}
+                for p in params
+            ],
+        )
+        for _key, label, params in grouped()
+    ]
 
 
 def admin_fieldsets() -> list[tuple[str, "_FieldOpts"]]:

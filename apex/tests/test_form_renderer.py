@@ -32,20 +32,29 @@ class EveryWidget(forms.Form):
         label=HOSTILE,
     )
     kind = forms.TypedChoiceField(choices=[(1, "One"), (2, "Two")], coerce=int, required=False)
-    agree = forms.BooleanField(required=False)
+    agree = forms.BooleanField(required=False, help_text=HOSTILE)
     notes = forms.CharField(widget=forms.Textarea, required=False)
+    status = forms.ChoiceField(
+        choices=[("planned", "Planned"), ("kept", HOSTILE)], widget=forms.RadioSelect, help_text="Pick one"
+    )
+    tags = forms.MultipleChoiceField(
+        choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple, required=False, label=""
+    )
 
 
 def _both(render) -> tuple[str, str]:
     """(rendered in Python, rendered by the templates)."""
     apex_forms._django_owns.clear()
+    apex_forms._project_unchanged.clear()
     fast = render()
-    saved = dict(apex_forms._IN_PYTHON)
+    saved, saved_own = dict(apex_forms._IN_PYTHON), dict(apex_forms._PROJECT_IN_PYTHON)
     apex_forms._IN_PYTHON.clear()
+    apex_forms._PROJECT_IN_PYTHON.clear()
     try:
         slow = render()
     finally:
         apex_forms._IN_PYTHON.update(saved)
+        apex_forms._PROJECT_IN_PYTHON.update(saved_own)
     return fast, slow
 
 
@@ -108,3 +117,39 @@ def test_a_project_template_of_the_same_name_takes_over(tmp_path, settings):
         html = str(EveryWidget()["name"])
     assert html == '<input class="mine" name="name">'
     assert 'class="mine"' not in str(EveryWidget()["name"])
+
+
+def test_every_field_is_written_as_the_field_template_writes_it(user):
+    """Fields with and without labels, help, errors, fieldsets and checkboxes, one by one."""
+    for data in (None, {"name": "", "count": "abc", "status": "nope", "agree": "on"}):
+        form = EveryWidget(data)
+        for name in form.fields:
+            fast, slow = _both(lambda name=name: form[name].as_field_group())
+            assert fast == slow, name
+    without_ids = EveryWidget(auto_id=False)
+    fast, slow = _both(lambda: without_ids["status"].as_field_group() + without_ids["agree"].as_field_group())
+    assert fast == slow
+
+
+def test_the_field_writer_follows_the_field_template(tmp_path, settings):
+    """An edited forms/field.html renders itself; the writer is for the template it was written from."""
+    assert (
+        apex_forms._template_source_sha("forms/field.html")
+        == apex_forms._PROJECT_IN_PYTHON["forms/field.html"][1]
+    )
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "field.html").write_text('<p class="mine">{{ field.label }}</p>')
+    templates = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    with override_settings(TEMPLATES=templates):
+        assert EveryWidget()["name"].as_field_group() == '<p class="mine">Name</p>'
+    assert 'class="mine"' not in EveryWidget()["name"].as_field_group()
+
+
+def test_a_project_option_template_takes_over_the_radio_buttons(tmp_path, settings):
+    widgets = tmp_path / "django" / "forms" / "widgets"
+    widgets.mkdir(parents=True)
+    (widgets / "input_option.html").write_text('<span class="mine">{{ widget.label }}</span>')
+    templates = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    with override_settings(TEMPLATES=templates):
+        assert '<span class="mine">Planned</span>' in str(EveryWidget()["status"])
+    assert 'class="mine"' not in str(EveryWidget()["status"])

@@ -57,3 +57,21 @@ def _view(request, pk):  # pragma: no cover - never requested
 from django.urls import path  # noqa: E402  (the urlconf test_link_follows_the_urlconf points at)
 
 urlpatterns = [path("elsewhere/<int:pk>/", _view, name="vehicle_detail")]
+
+
+def test_optional_link_is_reverse_or_nothing(settings):
+    from apex.links import optional_link
+
+    assert optional_link("vehicle_list") == reverse("vehicle_list")
+    assert optional_link("no_such_page") == ""
+    settings.ROOT_URLCONF = "apex.tests.test_links"  # has no garage
+    assert optional_link("vehicle_list") == ""
+    settings.ROOT_URLCONF = "apex.urls"
+    assert optional_link("vehicle_list") == "/garage/"
+
+
+def test_every_page_gets_the_header_links_reverse_gives(rf):
+    from apex.context_processors import NAV_LINKS, nav
+
+    links = nav(rf.get("/"))["nav"]
+    assert links == {key: reverse(name) for key, name in NAV_LINKS.items()}

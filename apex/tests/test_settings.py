@@ -114,11 +114,10 @@ def test_database_pool_switches_on_with_its_sizes():
     assert read_setting(env, "s.DATABASES['default']['CONN_MAX_AGE']") == "0"  # the pool replaces it
 
 
-def test_redis_cache_url_selects_djangos_redis_cache_and_cached_sessions():
+def test_redis_cache_url_selects_the_redis_cache_and_cached_sessions():
     env = {"CACHE_URL": "redis://127.0.0.1:6379/1"}
-    assert (
-        read_setting(env, "s.CACHES['default']['BACKEND']") == "django.core.cache.backends.redis.RedisCache"
-    )
+    # Django's Redis cache, keeping one client per server (apex/redis_cache.py).
+    assert read_setting(env, "s.CACHES['default']['BACKEND']") == "apex.redis_cache.RedisCache"
     assert read_setting(env, "s.CACHES['default']['LOCATION']") == "redis://127.0.0.1:6379/1"
     assert read_setting(env, "s.SESSION_ENGINE") == "django.contrib.sessions.backends.cached_db"
 

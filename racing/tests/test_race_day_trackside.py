@@ -112,3 +112,49 @@ def test_the_page_loads_its_static_script_and_styles_only(owner_client, race_day
     assert '<script src="/static/js/trackside.js" defer></script>' in page
     assert "<script>" not in page and " style=" not in page
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+
+
+def test_the_usual_parameters_follow_every_write_at_once(owner_client, client, race_day, user):
+    """They are cached per racer: the page, the API and a delete (as the admin's) each show at once."""
+    from api.tests.factories import bearer, make_token
+
+    url = race_day.get_absolute_url()
+    assert _usual(owner_client.get(url).content.decode()) == list(COMMON_FIELDS)
+    owner_client.post(
+        reverse("raceday_change_add", args=[race_day.pk]),
+        {"parameter": "bell", "old_value": "", "new_value": ""},
+    )
+    assert _usual(owner_client.get(url).content.decode())[0] == "bell"
+    response = client.post(
+        f"/api/v1/race-days/{race_day.pk}/changes",
+        {"parameter": "venturi"},
+        content_type="application/json",
+        headers=bearer(make_token(user)),
+    )
+    assert response.status_code == 201
+    assert _usual(owner_client.get(url).content.decode())[:2] == ["venturi", "bell"]
+    RaceDayChange.objects.filter(parameter="venturi").get().delete()
+    assert _usual(owner_client.get(url).content.decode())[0] == "bell"
+    race_day.delete()  # its changes go with it
+    other = make_race_day(racer_of(user), make_vehicle(racer_of(user), model="Next"))
+    assert _usual(owner_client.get(other.get_absolute_url()).content.decode()) == list(COMMON_FIELDS)
+
+
+def test_the_usual_parameters_are_read_once(owner_client, race_day):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.race_day_change_add(race_day=race_day, parameter="bell", old_value="", new_value="")
+    owner_client.get(race_day.get_absolute_url())
+    with CaptureQueriesContext(connection) as captured:
+        page = owner_client.get(race_day.get_absolute_url()).content.decode()
+    assert _usual(page)[0] == "bell"
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_each_changes_status_buttons_post_to_its_own_status_url(owner_client, race_day):
+    change = services.race_day_change_add(race_day=race_day, parameter="bell", old_value="", new_value="")
+    page = owner_client.get(race_day.get_absolute_url()).content.decode()
+    url = reverse("raceday_change_status", args=[race_day.pk, change.pk])
+    assert f'action="{url}" class="status-form"' in page
+    assert f'data-hx-post="{url}" data-hx-target="#changes-list"' in page
