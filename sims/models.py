@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Self, cast
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -244,28 +244,24 @@ class SimProfile(models.Model):
         return bool(done)
 
 
-class VerificationRequestQuerySet(models.QuerySet):
-    def pending(self) -> "VerificationRequestQuerySet":
-        return self.filter(status=VerificationRequest.Status.PENDING)
+class CodeRequestQuerySet(models.QuerySet):
+    def pending(self) -> Self:
+        return self.filter(status=CodeRequest.Status.PENDING)
 
-    def live(self) -> "VerificationRequestQuerySet":
+    def live(self) -> Self:
+        """Pending and not expired: a code the driver can still use."""
         return self.pending().filter(expires_at__gt=timezone.now())
 
-    def for_profile(self, profile: "SimProfile") -> "VerificationRequestQuerySet":
-        return self.filter(profile=profile)
 
+class CodeRequest(models.Model):
+    """A code the driver puts on their simulator profile for staff to check; pending until decided."""
 
-class VerificationRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         CANCELLED = "cancelled", "Cancelled"
 
-    profile = models.ForeignKey(SimProfile, on_delete=models.CASCADE, related_name="verification_requests")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sim_verification_requests"
-    )
     code = models.CharField(max_length=20, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
@@ -279,10 +275,29 @@ class VerificationRequest(models.Model):
         related_name="+",
     )
 
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class VerificationRequestQuerySet(CodeRequestQuerySet):
+    def for_profile(self, profile: "SimProfile") -> "VerificationRequestQuerySet":
+        return self.filter(profile=profile)
+
+
+class VerificationRequest(CodeRequest):
+    profile = models.ForeignKey(SimProfile, on_delete=models.CASCADE, related_name="verification_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sim_verification_requests"
+    )
+
     objects = VerificationRequestQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(CodeRequest.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["profile"],
@@ -294,18 +309,8 @@ class VerificationRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.code} for {self.profile_id} ({self.status})"
 
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
 
-
-class AddRequestQuerySet(models.QuerySet):
-    def pending(self) -> "AddRequestQuerySet":
-        return self.filter(status=AddRequest.Status.PENDING)
-
-    def live(self) -> "AddRequestQuerySet":
-        return self.pending().filter(expires_at__gt=timezone.now())
-
+class AddRequestQuerySet(CodeRequestQuerySet):
     def requested_by(self, user: "User") -> "AddRequestQuerySet":
         return self.filter(requested_by=user)
 
@@ -316,7 +321,7 @@ class AddRequestQuerySet(models.QuerySet):
         return self.select_related("simulator").order_by("-created_at", "-id")
 
 
-class AddRequest(models.Model):
+class AddRequest(CodeRequest):
     """A driver asking to add a simulator ID to their account, decided by staff once the code shows.
 
     Made whenever the ID is not one the driver can see: a new ID, or a
@@ -325,35 +330,16 @@ class AddRequest(models.Model):
     they decide.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        CANCELLED = "cancelled", "Cancelled"
-
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sim_add_requests"
     )
     simulator = models.ForeignKey(Simulator, on_delete=models.PROTECT, related_name="add_requests")
     profile_identifier = models.CharField("identifier", max_length=100, validators=[identifier_validator])
     profile_name = models.CharField("name", max_length=100)
-    code = models.CharField(max_length=20, unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     objects = AddRequestQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(CodeRequest.Meta):
         verbose_name = "add request"
         constraints = [
             models.UniqueConstraint(
@@ -375,10 +361,6 @@ class AddRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.profile_identifier} ({self.status})"
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
 
     @property
     def label(self) -> str:

@@ -7,9 +7,10 @@ other way round).
 
 import datetime
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeVar, cast
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from sims.models import (
     VERIFICATION_CODE_TTL,
     AddRequest,
     AuditEntry,
+    CodeRequest,
     Event,
     EventResult,
     ProfileAlreadyLinked,
@@ -30,6 +32,8 @@ from sims.models import (
 )
 
 __all__ = ["ProfileAlreadyLinked"]
+
+R = TypeVar("R", bound=CodeRequest)
 
 # No 0/O, 1/I/L: the code is typed by hand into another site.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -113,6 +117,43 @@ def _on_behalf_of(user: User, actor: User | None) -> str:
 
 def _new_verification_code() -> str:
     return "APEX-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _cancel_expired(pending: CodeRequest | None, now: datetime.datetime) -> CodeRequest | None:
+    """``pending`` if its code still works; an expired one is cancelled (a new code replaces it)."""
+    if pending is None or not pending.is_expired:
+        return pending
+    pending.status, pending.decided_at = CodeRequest.Status.CANCELLED, now
+    pending.save(update_fields=["status", "decided_at"])
+    return None
+
+
+def _create_with_code(
+    model: type[R], *, now: datetime.datetime, made_meanwhile: Callable[[], R | None], **fields: Any
+) -> tuple[R, bool]:
+    """A new pending ``model`` row with a fresh code valid ``VERIFICATION_CODE_TTL``: ``(row, True)``.
+
+    An IntegrityError is either the same request made a moment ago by
+    someone else's transaction (``made_meanwhile`` finds it: ``(it, False)``)
+    or the rare code collision: draw again.
+    """
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                row = model._default_manager.create(
+                    code=_new_verification_code(),
+                    created_at=now,
+                    expires_at=now + VERIFICATION_CODE_TTL,
+                    **fields,
+                )
+            return row, True
+        except IntegrityError:
+            other = made_meanwhile()
+            if other is not None:
+                return other, False
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable: the fifth failure raises")
 
 
 def sim_profile_link(
@@ -217,40 +258,27 @@ def add_request_open(
     """
     with transaction.atomic():
         mine = AddRequest.objects.requested_by(user).for_identifier(simulator, identifier)
-        pending = mine.pending().select_for_update(of=("self",)).select_related("simulator").first()
-        if pending is not None and not pending.is_expired:
-            return pending
         now = timezone.now()
-        if pending is not None:
-            pending.status = AddRequest.Status.CANCELLED
-            pending.decided_at = now
-            pending.save(update_fields=["status", "decided_at"])
+        pending = mine.pending().select_for_update(of=("self",)).select_related("simulator").first()
+        if _cancel_expired(pending, now) is not None:
+            return cast(AddRequest, pending)
         if AddRequest.objects.requested_by(user).live().count() >= MAX_LIVE_ADD_REQUESTS:
             raise TooManyAddRequests(
                 f"You have {MAX_LIVE_ADD_REQUESTS} IDs waiting for verification. "
                 "Wait for our staff to check them, or cancel one, before adding another."
             )
-        for attempt in range(5):
-            try:
-                with transaction.atomic():
-                    request = AddRequest.objects.create(
-                        requested_by=user,
-                        simulator=simulator,
-                        profile_identifier=identifier,
-                        profile_name=name,
-                        code=_new_verification_code(),
-                        created_at=now,
-                        expires_at=now + VERIFICATION_CODE_TTL,
-                    )
-                break
-            except IntegrityError:
-                # The same ID sent twice at once: the first one made stands.
-                # Otherwise the rare code collision: draw again.
-                other = mine.live().first()
-                if other is not None:
-                    return other
-                if attempt == 4:
-                    raise
+        # The same ID sent twice at once: the first one made stands.
+        request, created = _create_with_code(
+            AddRequest,
+            now=now,
+            made_meanwhile=lambda: mine.live().first(),
+            requested_by=user,
+            simulator=simulator,
+            profile_identifier=identifier,
+            profile_name=name,
+        )
+        if not created:
+            return request
         _audit_add(action=AuditEntry.Action.ADD_REQUESTED, request=request, actor=user, ip=ip)
     return request
 
@@ -422,28 +450,14 @@ def verification_request(*, profile: SimProfile, user: User, ip: str | None) -> 
         locked = SimProfile.objects.select_for_update().select_related("simulator").get(pk=profile.pk)
         if locked.linked_user_id != user.pk:
             raise NotLinkedToYou("Link the profile to your account before verifying it.")
-        pending = VerificationRequest.objects.pending().for_profile(locked).first()
-        if pending is not None and not pending.is_expired:
-            return pending
-        if pending is not None:
-            pending.status = VerificationRequest.Status.CANCELLED
-            pending.decided_at = timezone.now()
-            pending.save(update_fields=["status", "decided_at"])
         now = timezone.now()
-        for attempt in range(5):
-            try:
-                with transaction.atomic():
-                    request = VerificationRequest.objects.create(
-                        profile=locked,
-                        requested_by=user,
-                        code=_new_verification_code(),
-                        created_at=now,
-                        expires_at=now + VERIFICATION_CODE_TTL,
-                    )
-                break
-            except IntegrityError:  # the rare code collision: draw again
-                if attempt == 4:
-                    raise
+        pending = VerificationRequest.objects.pending().for_profile(locked).first()
+        if _cancel_expired(pending, now) is not None:
+            return cast(VerificationRequest, pending)
+        # The profile row is locked: no other request for it is made meanwhile.
+        request, _ = _create_with_code(
+            VerificationRequest, now=now, made_meanwhile=lambda: None, profile=locked, requested_by=user
+        )
         _audit(
             action=AuditEntry.Action.VERIFICATION_REQUESTED,
             profile=locked,
