@@ -149,3 +149,18 @@ def test_anonymous_is_sent_to_login(client, log, name, method):
     response = getattr(client, method)(reverse(name, args=args))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.postgres
+def test_the_one_track_filter_reads_its_own_index(user):
+    """racing 0010: one racer's entries of one track, newest first, from the index (no sort)."""
+    from django.db import connection
+
+    racer = racer_of(user)
+    query = TrackLog.objects.for_racer(racer).filtered(track="genk").values("id")[:20]
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "tracklog_racer_track_time_idx" in plan and "Sort" not in plan, plan
