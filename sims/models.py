@@ -252,6 +252,10 @@ class CodeRequestQuerySet(models.QuerySet):
         """Pending and not expired: a code the driver can still use."""
         return self.pending().filter(expires_at__gt=timezone.now())
 
+    def cancel(self) -> int:
+        """Cancel these requests in one UPDATE; how many there were."""
+        return self.update(status=CodeRequest.Status.CANCELLED, decided_at=timezone.now())
+
 
 class CodeRequest(models.Model):
     """A code the driver puts on their simulator profile for staff to check; pending until decided."""
@@ -282,6 +286,11 @@ class CodeRequest(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    def decide(self, status: "CodeRequest.Status", *, by: "User | None" = None) -> None:
+        """Close the request now: approved, rejected (by staff) or cancelled."""
+        self.status, self.decided_at, self.decided_by = status, timezone.now(), by
+        self.save(update_fields=["status", "decided_at", "decided_by"])
 
 
 class VerificationRequestQuerySet(CodeRequestQuerySet):

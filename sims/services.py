@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -119,13 +119,18 @@ def _new_verification_code() -> str:
     return "APEX-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def _cancel_expired(pending: CodeRequest | None, now: datetime.datetime) -> CodeRequest | None:
+def _unexpired(pending: R | None) -> R | None:
     """``pending`` if its code still works; an expired one is cancelled (a new code replaces it)."""
     if pending is None or not pending.is_expired:
         return pending
-    pending.status, pending.decided_at = CodeRequest.Status.CANCELLED, now
-    pending.save(update_fields=["status", "decided_at"])
+    pending.decide(CodeRequest.Status.CANCELLED)
     return None
+
+
+def _unlink(profile: SimProfile) -> int:
+    """Unlink the profile and cancel its pending verification codes (they were the holder's); how many."""
+    profile.unlink_from_user()
+    return VerificationRequest.objects.pending().for_profile(profile).cancel()
 
 
 def _create_with_code(
@@ -188,12 +193,7 @@ def sim_profile_unlink(
         locked = SimProfile.objects.select_for_update().select_related("simulator").get(pk=profile.pk)
         if locked.linked_user_id != user.pk:
             raise NotLinkedToYou("This profile is not linked to your account.")
-        locked.unlink_from_user()
-        cancelled = (
-            VerificationRequest.objects.pending()
-            .for_profile(locked)
-            .update(status=VerificationRequest.Status.CANCELLED, decided_at=timezone.now())
-        )
+        cancelled = _unlink(locked)
         notes = [_on_behalf_of(user, actor)]
         if cancelled:
             notes.append(f"{cancelled} pending verification request(s) cancelled")
@@ -259,9 +259,11 @@ def add_request_open(
     with transaction.atomic():
         mine = AddRequest.objects.requested_by(user).for_identifier(simulator, identifier)
         now = timezone.now()
-        pending = mine.pending().select_for_update(of=("self",)).select_related("simulator").first()
-        if _cancel_expired(pending, now) is not None:
-            return cast(AddRequest, pending)
+        pending = _unexpired(
+            mine.pending().select_for_update(of=("self",)).select_related("simulator").first()
+        )
+        if pending is not None:
+            return pending
         if AddRequest.objects.requested_by(user).live().count() >= MAX_LIVE_ADD_REQUESTS:
             raise TooManyAddRequests(
                 f"You have {MAX_LIVE_ADD_REQUESTS} IDs waiting for verification. "
@@ -294,9 +296,7 @@ def add_request_cancel(*, request: AddRequest, user: User, ip: str | None) -> Ad
         )
         if locked is None or locked.status != AddRequest.Status.PENDING:
             raise AddRequestClosed("That request is no longer waiting.")
-        locked.status = AddRequest.Status.CANCELLED
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "decided_at"])
+        locked.decide(AddRequest.Status.CANCELLED)
         _audit_add(action=AuditEntry.Action.ADD_CANCELLED, request=locked, actor=user, ip=ip)
     return locked
 
@@ -332,10 +332,7 @@ def add_request_decide(*, request: AddRequest, staff: User, approve: bool, ip: s
         decision = AddDecision(request=locked)
         if approve:
             _add_request_approve(decision, staff=staff, ip=ip)
-        locked.status = AddRequest.Status.APPROVED if approve else AddRequest.Status.REJECTED
-        locked.decided_at = timezone.now()
-        locked.decided_by = staff
-        locked.save(update_fields=["status", "decided_at", "decided_by"])
+        locked.decide(AddRequest.Status.APPROVED if approve else AddRequest.Status.REJECTED, by=staff)
         _audit_add(
             action=AuditEntry.Action.ADD_APPROVED if approve else AuditEntry.Action.ADD_REJECTED,
             request=locked,
@@ -372,12 +369,7 @@ def _add_request_approve(decision: AddDecision, *, staff: User, ip: str | None) 
         return
     if profile.linked_user is not None:
         decision.moved_from = profile.linked_user
-        profile.unlink_from_user()
-        cancelled = (
-            VerificationRequest.objects.pending()
-            .for_profile(profile)
-            .update(status=VerificationRequest.Status.CANCELLED, decided_at=timezone.now())
-        )
+        cancelled = _unlink(profile)
         notes = [f"account: {decision.moved_from.username}", f"moved by add request {request.code}"]
         if cancelled:
             notes.append(f"{cancelled} pending verification request(s) cancelled")
@@ -451,9 +443,9 @@ def verification_request(*, profile: SimProfile, user: User, ip: str | None) -> 
         if locked.linked_user_id != user.pk:
             raise NotLinkedToYou("Link the profile to your account before verifying it.")
         now = timezone.now()
-        pending = VerificationRequest.objects.pending().for_profile(locked).first()
-        if _cancel_expired(pending, now) is not None:
-            return cast(VerificationRequest, pending)
+        pending = _unexpired(VerificationRequest.objects.pending().for_profile(locked).first())
+        if pending is not None:
+            return pending
         # The profile row is locked: no other request for it is made meanwhile.
         request, _ = _create_with_code(
             VerificationRequest, now=now, made_meanwhile=lambda: None, profile=locked, requested_by=user
@@ -485,12 +477,9 @@ def verification_decide(
         profile = locked.profile
         if approve and profile.linked_user_id != locked.requested_by_id:
             raise VerificationClosed(f"{locked.code}: the profile is no longer linked to the requester.")
-        locked.status = (
-            VerificationRequest.Status.APPROVED if approve else VerificationRequest.Status.REJECTED
+        locked.decide(
+            VerificationRequest.Status.APPROVED if approve else VerificationRequest.Status.REJECTED, by=staff
         )
-        locked.decided_at = timezone.now()
-        locked.decided_by = staff
-        locked.save(update_fields=["status", "decided_at", "decided_by"])
         if approve:
             SimProfile.objects.filter(pk=profile.pk).update(is_verified=True, updated_at=timezone.now())
             profile.is_verified = True
