@@ -67,6 +67,25 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+def pytest_collection_finish(session):
+    """Under ``--dist loadgroup`` every ``xdist_group`` test must really be grouped.
+
+    pytest-xdist groups by a ``@group`` suffix it writes into each node id; a
+    pytest release that stops that write (9.2 with xdist 3.8 did) spreads a
+    group over the workers without a word: the image was built twice at once
+    and the app-server tests shared a Redis database across workers.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None or not session.config.getvalue("loadgroup"):
+        return
+    grouped = [item for item in session.items if item.get_closest_marker("xdist_group")]
+    lost = [item.nodeid for item in grouped if "@" not in item.nodeid]
+    if lost:
+        raise pytest.UsageError(
+            f"--dist loadgroup did not group {len(lost)} tests (e.g. {lost[0]}): "
+            "this pytest and pytest-xdist do not work together; see requirements-dev.txt"
+        )
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """MD5 instead of PBKDF2 (about a third of a second a password): tests prove behaviour, not key stretching."""
