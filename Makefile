@@ -31,6 +31,10 @@ run: $(STAMP)
 # Tests run in parallel, one worker per core (pytest-xdist; each worker has
 # its own test database); `make test PARALLEL=` runs them in one process.
 PARALLEL ?= -n auto --dist loadgroup
+# Byte-code is written even where the environment says not to: each worker
+# and each pass would otherwise compile the project and rewrite every test
+# module's asserts again (collection takes 10 s instead of 5).
+unexport PYTHONDONTWRITEBYTECODE
 # The Nu HTML checker for apex/tests/test_html_valid.py (Java runs it).
 VNU_JAR := tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 $(VNU_JAR): tools/vnu/package.json tools/vnu/package-lock.json
