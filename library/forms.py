@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
+from apex.forms import ModelChoiceField
 from library.models import LibrarySetup
 from profiles.models import RacerProfile
 from racing.forms import SetupFieldsMixin
@@ -104,8 +105,8 @@ class LibrarySearchForm(forms.Form):
 
 
 class UseAsBaselineForm(forms.Form):
-    vehicle = forms.ModelChoiceField(queryset=Vehicle.objects.none(), empty_label=None, label="Into vehicle")
+    vehicle = ModelChoiceField(queryset=Vehicle.objects.none(), empty_label=None, label="Into vehicle")
 
     def __init__(self, *args: Any, racer: RacerProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["vehicle"]).queryset = Vehicle.objects.for_racer(racer)
+        cast(ModelChoiceField, self.fields["vehicle"]).queryset = Vehicle.objects.for_racer(racer)

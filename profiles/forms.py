@@ -8,6 +8,7 @@ from django.db import transaction
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.http import HttpRequest, HttpResponse
 
+from apex.forms import ModelChoiceField
 from profiles.models import RacerProfile, ReservedUsername, Sponsor
 
 
@@ -15,6 +16,7 @@ class RacerForm(forms.ModelForm):
     class Meta:
         model = RacerProfile
         fields = ["name", "email", "facebook", "instagram", "transponder", "team"]
+        field_classes = {"team": ModelChoiceField}
         widgets = {
             "transponder": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "facebook": forms.TextInput(attrs={"placeholder": "facebook.com/…"}),

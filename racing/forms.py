@@ -4,6 +4,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from apex.forms import ModelChoiceField
 from profiles.models import RacerProfile
 from racing.caching import racer_usual_parameters
 from racing.laps import parse_lap_times
@@ -72,7 +73,7 @@ class BaselineForm(SetupFieldsMixin, forms.Form):
 
 
 class RaceDayStartForm(forms.ModelForm):
-    vehicle = forms.ModelChoiceField(queryset=Vehicle.objects.none(), empty_label=None)
+    vehicle = ModelChoiceField(queryset=Vehicle.objects.none(), empty_label=None)
 
     class Meta:
         model = RaceDay
@@ -88,7 +89,7 @@ class RaceDayStartForm(forms.ModelForm):
 
     def __init__(self, *args: Any, racer: RacerProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["vehicle"]).queryset = Vehicle.objects.for_racer(racer)
+        cast(ModelChoiceField, self.fields["vehicle"]).queryset = Vehicle.objects.for_racer(racer)
         self.fields["date"].initial = timezone.localdate()
 
     def clean_vehicle(self) -> Vehicle:
@@ -307,6 +308,7 @@ class TrackLogForm(forms.ModelForm):
     class Meta:
         model = TrackLog
         fields = ["timestamp", "track", "vehicle", "event", "note"]
+        field_classes = {"vehicle": ModelChoiceField}
         labels = {"timestamp": "When"}
         widgets = {
             "timestamp": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -315,7 +317,7 @@ class TrackLogForm(forms.ModelForm):
     def __init__(self, *args: Any, racer: RacerProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.racer = racer
-        vehicle = cast(forms.ModelChoiceField, self.fields["vehicle"])
+        vehicle = cast(ModelChoiceField, self.fields["vehicle"])
         vehicle.queryset = Vehicle.objects.for_racer(racer)
         vehicle.empty_label = "No particular vehicle"
         if not self.instance.pk:

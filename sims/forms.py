@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from apex.forms import ModelChoiceField
 from sims.models import EventResult, SimProfile, Simulator, identifier_validator
 
 # Most positions, laps and lap times fit easily; this is the database's limit.
@@ -58,7 +59,7 @@ class DirectorySearchForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": "Name, ID or username", "autocomplete": "off"}),
     )
-    sim = forms.ModelChoiceField(
+    sim = ModelChoiceField(
         label="Simulator",
         queryset=Simulator.objects.active(),
         to_field_name="slug",
@@ -83,7 +84,7 @@ class ClaimSearchForm(forms.Form):
 
 
 class SimProfileAddForm(forms.Form):
-    simulator = forms.ModelChoiceField(queryset=Simulator.objects.active(), empty_label="Choose a simulator")
+    simulator = ModelChoiceField(queryset=Simulator.objects.active(), empty_label="Choose a simulator")
     profile_identifier = SimIdentifierField(
         label="Your ID on the simulator",
         help_text="The platform's own ID, e.g. your iRacing customer ID.",

@@ -1,11 +1,18 @@
 """Every form renders through the project's field template (apex.forms.ApexFormRenderer)."""
 
+import importlib
+import importlib.util
+
 import pytest
 from django import forms
+from django.db import connection
 from django.forms.renderers import get_default_renderer
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apex.forms import ApexFormRenderer
+from apex.forms import ApexFormRenderer, ModelChoiceField
+from sims.models import Simulator
+from sims.tests.factories import make_simulator
 
 
 class _Form(forms.Form):
@@ -61,3 +68,64 @@ def test_a_checkbox_sits_before_its_label_on_one_row_without_a_colon():
     assert 'class="form-row check-row"' in html
     assert html.index('type="checkbox"') < html.index('<label for="id_agree">Keep me logged in</label>')
     assert "Keep me logged in:" not in html
+
+
+class _DjangosChoices(forms.Form):
+    simulator = forms.ModelChoiceField(queryset=Simulator.objects.active(), empty_label="Pick one")
+
+
+class _OurChoices(forms.Form):
+    simulator = ModelChoiceField(queryset=Simulator.objects.active(), empty_label="Pick one")
+
+
+@pytest.mark.django_db
+def test_model_choices_render_as_djangos_from_one_plain_query(django_assert_num_queries):
+    make_simulator("iracing", "iRacing")
+    make_simulator("acc", "ACC")
+    expected = str(_DjangosChoices(initial={"simulator": "acc"}))
+    with CaptureQueriesContext(connection) as queries:
+        html = str(_OurChoices(initial={"simulator": "acc"}))
+    assert html == expected
+    assert html.index(">ACC<") < html.index(">iRacing<")
+    # One SELECT: no server-side cursor (DECLARE, FETCH, CLOSE on PostgreSQL).
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["SELECT"]
+
+
+@pytest.mark.django_db
+def test_model_choices_still_validate_against_the_queryset():
+    simulator = make_simulator("iracing", "iRacing")
+    assert _OurChoices({"simulator": simulator.pk}).is_valid()
+    form = _OurChoices({"simulator": simulator.pk + 1000})
+    assert not form.is_valid() and "simulator" in form.errors
+
+
+PROJECT_APPS = ("profiles", "racing", "library", "sims", "advisor", "ops", "api", "apex")
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_project_form_uses_the_one_query_model_choice_field():
+    for app in PROJECT_APPS:
+        if importlib.util.find_spec(f"{app}.forms"):
+            importlib.import_module(f"{app}.forms")
+    checked = 0
+    for form in {*_subclasses(forms.Form), *_subclasses(forms.ModelForm)}:
+        module = form.__module__
+        # The admin builds its own fields (with its widgets); its pages are not the hot ones.
+        if (
+            module.split(".")[0] not in PROJECT_APPS
+            or ".tests." in module
+            or form.__name__.endswith("AdminForm")
+        ):
+            continue
+        for name, field in form.base_fields.items():
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                field, forms.ModelMultipleChoiceField
+            ):
+                checked += 1
+                assert isinstance(field, ModelChoiceField), f"{form.__module__}.{form.__name__}.{name}"
+    assert checked >= 4  # the directory's, the add form's and two vehicle choices
