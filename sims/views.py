@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from functools import wraps
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -83,12 +84,44 @@ def _directory(
         "form": form,
         "page": page,
         "profiles": page.items,
+        "rows": directory_rows(page.items),
         "simulator": simulator,
         "q": q,
         "searching": searching,
         "title": title,
     }
     return render_page(request, "sims/directory.html", context, partial="results")
+
+
+# A profile's status in the directory: (label, badge classes).
+_VERIFIED, _LINKED, _UNCLAIMED = ("Verified", "badge ok"), ("Linked", "badge"), ("Unclaimed", "badge warn")
+
+
+def directory_rows(profiles: Iterable[SimProfile]) -> list[dict[str, str]]:
+    """What the directory's table shows of each profile (``for_listing()``), as plain values.
+
+    The template reads dicts with the links built: on model instances each
+    of the ~10 lookups a row makes tries a dict lookup first and calls
+    methods, about 3 ms of a 24-row page.
+    """
+    rows = []
+    for profile in profiles:
+        simulator = profile.simulator
+        linked = profile.linked_user_id is not None
+        status = _VERIFIED if profile.is_verified else _LINKED if linked else _UNCLAIMED
+        rows.append(
+            {
+                "name": profile.profile_name,
+                "url": profile.get_absolute_url(),
+                "username": profile.linked_user.username if linked else "",  # type: ignore[union-attr]
+                "simulator": simulator.name,
+                "simulator_url": simulator.get_absolute_url(),
+                "identifier": profile.profile_identifier,
+                "status": status[0],
+                "badge": status[1],
+            }
+        )
+    return rows
 
 
 @require_GET

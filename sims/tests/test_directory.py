@@ -41,6 +41,41 @@ def test_browse_lists_public_profiles_for_anonymous_newest_first(client):
     assert "<html" in body
 
 
+def test_each_row_links_the_driver_and_simulator_and_says_who_holds_it(client):
+    iracing = make_simulator("iracing", "iRacing")
+    spread(
+        [
+            make_profile(
+                iracing,
+                name="Vera Verified",
+                identifier="V1",
+                is_verified=True,
+                linked_user=make_user("vera"),
+            ),
+            make_profile(iracing, name="Lena Linked", identifier="L<1>", linked_user=make_user("lena")),
+            make_profile(iracing, name="Ulf Unclaimed", identifier="U1"),
+        ]
+    )
+    body = client.get(reverse("sim_profile_browse")).content.decode()
+    rows = body.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert len(rows) == 3
+    for row, (name, identifier, who, badge) in zip(
+        rows,
+        [
+            ("Vera Verified", "V1", "vera", '<span class="badge ok">Verified</span>'),
+            ("Lena Linked", "L&lt;1&gt;", "lena", '<span class="badge">Linked</span>'),
+            ("Ulf Unclaimed", "U1", None, '<span class="badge warn">Unclaimed</span>'),
+        ],
+        strict=True,
+    ):
+        profile = SimProfile.objects.get(profile_name=name)
+        assert f'<a href="{detail_url(profile)}">{name}</a>' in row
+        assert (f'<span class="muted">· {who}</span>' in row) == (who is not None)
+        assert '<a href="/profiles/iracing/">iRacing</a>' in row
+        assert f"<code>{identifier}</code>" in row
+        assert badge in row
+
+
 def test_browse_filters_by_simulator(client):
     make_profile(make_simulator("iracing"), name="Iracing Ian")
     make_profile(make_simulator("acc", "ACC"), name="Acc Anna")
