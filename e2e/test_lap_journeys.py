@@ -66,6 +66,9 @@ def test_laps_in_two_rounds_with_a_change_between_show_on_the_analysis(page):
 
     page.get_by_role("link", name="Lap analysis").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Lap analysis · Genk")
+    # The page's charts.css hides the narrow or the wide chart; until it has loaded
+    # both are laid out, and the chart below would match two elements.
+    page.wait_for_load_state("load")
     chart = page.get_by_role("img", name=re.compile("Lap times, Genk"))
     expect(chart).to_be_visible()
     expect(chart.locator("path.line")).to_have_count(2)
