@@ -44,6 +44,36 @@ def switcher_racers(owner_id: int) -> list[SwitcherRacer]:
     return cached_in_scopes([owner_scope(owner_id)], "switcher", compute)
 
 
+def switcher_rows(racers: list[SwitcherRacer], active_pk: int | None) -> list[dict[str, object]]:
+    """What the switcher writes of each racer on this page, as plain values.
+
+    The template reads dicts with every attribute already chosen: asking
+    each racer "is this the active one, is it the default" in the template
+    took six lookups through the request and the racer per row, on every
+    logged-in page.
+    """
+    rows = []
+    for racer in racers:
+        name, default = racer.name, racer.is_default
+        rows.append(
+            {
+                "pk": racer.pk,
+                "name": name,
+                "active": racer.pk == active_pk,
+                "row_class": "switcher-row is-active" if racer.pk == active_pk else "switcher-row",
+                "set_default_url": racer.set_default_url,
+                "switch_url": racer.switch_url,
+                "star": "★" if default else "☆",
+                "star_class": "star is-default" if default else "star",
+                "star_title": "Default racer (loads on login)" if default else f"Make {name} the default",
+                "star_label": f"{name} is the default racer" if default else f"Make {name} the default racer",
+                "pressed": "true" if default else "false",
+                "vehicles": f"{racer.vehicle_count} vehicle{'' if racer.vehicle_count == 1 else 's'}",
+            }
+        )
+    return rows
+
+
 def racer_switcher(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -56,7 +86,9 @@ def racer_switcher(request: HttpRequest) -> dict[str, object]:
     owner_id = user.pk
     # Read only when a template renders the switcher.
     return {
-        "switcher_racers": SimpleLazyObject(lambda: switcher_racers(owner_id)),
+        "switcher_racers": SimpleLazyObject(
+            lambda: switcher_rows(switcher_racers(owner_id), active.pk if active else None)
+        ),
         "switcher_form": NewRacerForm(),
         "other_racer": other_racer,
     }

@@ -116,6 +116,23 @@ def test_every_page_shows_the_switcher_with_stars_and_vehicle_counts(owner_clien
     assert "★" in page and "Make Sam the default racer" in page
 
 
+def test_the_switcher_marks_the_active_racer_and_escapes_names(owner_client, racers):
+    alex, sam = racers
+    sam.name = 'Sam <b>"Fast"</b>'
+    sam.save()
+    owner_client.post(reverse("racer_switch", args=[sam.pk]), {"next": "/"})
+    page = owner_client.get(reverse("home")).content.decode()
+    switcher = page[page.index('id="racer-switcher"') : page.index("switcher-new")]
+    rows = switcher.split('<li class="')[1:]
+    assert [row.split('"', 1)[0] for row in rows] == ["switcher-row", "switcher-row is-active"]
+    assert 'aria-current="true"' not in rows[0] and 'aria-current="true"' in rows[1]
+    assert 'aria-pressed="true">★' in rows[0] and 'aria-pressed="false">☆' in rows[1]
+    escaped = "Sam &lt;b&gt;&quot;Fast&quot;&lt;/b&gt;"
+    assert f'title="Make {escaped} the default"' in rows[1]
+    assert f'aria-label="Make {escaped} the default racer"' in rows[1]
+    assert "<b>" not in switcher
+
+
 def test_switch_is_a_plain_post_and_redirect(owner_client, racers):
     owner_client.get(reverse("home"))
     response = owner_client.post(reverse("racer_switch", args=[racers[1].pk]), {"next": "/racers/"})
