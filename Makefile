@@ -30,7 +30,12 @@ run: $(STAMP)
 # PostgreSQL pass is required: unset or unreachable fails the run.
 # Tests run in parallel, one worker per core (pytest-xdist; each worker has
 # its own test database); `make test PARALLEL=` runs them in one process.
-PARALLEL ?= -n auto --dist loadgroup
+# Groups go to workers in the order pytest-django sorted the tests (xdist's
+# default sends the largest groups first): a group with a transactional test
+# sent first would flush a worker's database, and the rows the data
+# migrations loaded (the advisor's rules, the starter theory), before that
+# worker's ordinary tests ran.
+PARALLEL ?= -n auto --dist loadgroup --no-loadscope-reorder
 # Byte-code is written even where the environment says not to: each worker
 # and each pass would otherwise compile the project and rewrite every test
 # module's asserts again (collection takes 10 s instead of 5).
