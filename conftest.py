@@ -85,7 +85,7 @@ def pytest_collection_finish(session):
     pytest-xdist groups by a ``@group`` suffix it writes into each node id; a
     pytest release that stops that write (9.2 with xdist 3.8 did) spreads a
     group over the workers without a word: the image was built twice at once
-    and the app-server tests shared a Redis database across workers.
+    and the app-server tests were spread over both workers.
     """
     if os.environ.get("PYTEST_XDIST_WORKER") is None or not session.config.getvalue("loadgroup"):
         return

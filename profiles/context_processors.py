@@ -54,13 +54,13 @@ def switcher_rows(racers: list[SwitcherRacer], active_pk: int | None) -> list[di
     """
     rows = []
     for racer in racers:
-        name, default = racer.name, racer.is_default
+        name, default, active = racer.name, racer.is_default, racer.pk == active_pk
         rows.append(
             {
                 "pk": racer.pk,
                 "name": name,
-                "active": racer.pk == active_pk,
-                "row_class": "switcher-row is-active" if racer.pk == active_pk else "switcher-row",
+                "active": active,
+                "row_class": "switcher-row is-active" if active else "switcher-row",
                 "set_default_url": racer.set_default_url,
                 "switch_url": racer.switch_url,
                 "star": "★" if default else "☆",
