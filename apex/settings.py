@@ -167,6 +167,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% load memo %}: the page header rendered once per process per set of values (apex/memo.py).
+            "libraries": {"memo": "apex.memo"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -84,8 +84,11 @@ def racer_switcher(request: HttpRequest) -> dict[str, object]:
     active: RacerProfile | None = getattr(request, "racer", None)
     other_racer = page_racer if page_racer and active and page_racer.pk != active.pk else None
     owner_id = user.pk
+    htmx = getattr(request, "htmx", None)
     # Read only when a template renders the switcher.
     return {
+        # Re-rendered by htmx after a star or a new racer: "next" must stay the page the user is on, not the endpoint.
+        "switcher_next": (htmx.current_url_abs_path if htmx else None) or request.get_full_path(),
         "switcher_racers": SimpleLazyObject(
             lambda: switcher_rows(switcher_racers(owner_id), active.pk if active else None)
         ),
