@@ -302,6 +302,104 @@ def measure_in_process(runs: int) -> None:
     print(f"\nLoad average at the end: {load_average()}.")
 
 
+# --- paired: two checkouts, request by request -------------------------------------
+
+
+def worker(url: str, root: str) -> None:
+    """Serve timing requests for the checkout at ``root``: lines in, milliseconds out.
+
+    ``pages`` answers the page list as tab-separated lines and a blank one;
+    ``time PATH`` answers one request's milliseconds (the page must answer 200).
+    """
+    import _common
+
+    _common.ROOT = Path(root)  # this checkout's code, not this script's
+    os.chdir(root)
+    setup(url)
+    from django.conf import settings
+    from django.test import Client
+
+    from profiles.models import User
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    client = Client()
+    client.force_login(User.objects.get(username=RACER_USERNAME))
+    for line in sys.stdin:
+        command, _, path = line.rstrip("\n").partition(" ")
+        if command == "pages":
+            print("".join(f"{label}\t{p}\n" for label, p in pages()), flush=True)
+            continue
+        start = time.perf_counter()
+        status = client.get(path).status_code
+        elapsed = (time.perf_counter() - start) * 1000
+        print(f"{elapsed:.4f}" if status == 200 else f"status {status}", flush=True)
+
+
+def measure_paired(url: str, before: str, runs: int, before_python: str) -> None:
+    """Each page in two checkouts, one request each in turn, so a slower minute slows both alike."""
+    print(f"\nPaired with {before} on {before_python}, after on {sys.executable}")
+    print(f"({runs} pairs per page after 5 warm-ups each; load average {load_average()}):\n")
+    with tempfile.TemporaryDirectory(prefix="apex-paired-") as scratch:
+        tree = Path(scratch) / "before"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "--quiet", str(tree), before], cwd=ROOT, check=True
+        )
+        workers = []
+        try:
+            for root, python in ((tree, os.path.abspath(before_python)), (ROOT, sys.executable)):
+                command = [python, __file__, "--database-url", url, "worker", "--root", str(root)]
+                workers.append(
+                    subprocess.Popen(
+                        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=root
+                    )
+                )
+
+            def ask(process: subprocess.Popen[str], line: str) -> str:
+                assert process.stdin is not None and process.stdout is not None
+                process.stdin.write(line + "\n")
+                process.stdin.flush()
+                return process.stdout.readline().strip()
+
+            def timed(process: subprocess.Popen[str], path: str) -> float:
+                answer = ask(process, f"time {path}")
+                if answer.startswith("status") or not answer:
+                    sys.exit(f"{path}: {answer or 'the worker stopped'}")
+                return float(answer)
+
+            ask(workers[1], "pages")
+            listing = []
+            assert workers[1].stdout is not None
+            while line := workers[1].stdout.readline().strip():
+                listing.append(tuple(line.split("\t")))
+            print(
+                "| page | p50 before | p50 after | p95 before | p95 after | after/before (p50) | pairs after faster |"
+            )
+            print("|---|---:|---:|---:|---:|---:|---:|")
+            for label, path in listing:
+                for process in workers:
+                    for _ in range(5):
+                        timed(process, path)
+                old, new = [], []
+                for i in range(runs):
+                    order = workers if i % 2 == 0 else workers[::-1]
+                    first, second = timed(order[0], path), timed(order[1], path)
+                    a, b = (first, second) if i % 2 == 0 else (second, first)
+                    old.append(a)
+                    new.append(b)
+                faster = sum(b < a for a, b in zip(old, new, strict=True))
+                p50a, p50b = statistics.median(old), statistics.median(new)
+                print(
+                    f"| {label} | {p50a:.1f} | {p50b:.1f} | {percentile(old, 95):.1f} | {percentile(new, 95):.1f} "
+                    f"| {p50b / p50a:.2f} | {faster}/{runs} |"
+                )
+        finally:
+            for process in workers:
+                process.kill()
+                process.wait()
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+    print(f"\nLoad average at the end: {load_average()}.")
+
+
 def session_cookie() -> str:
     from django.conf import settings
     from django.test import Client
@@ -471,8 +569,19 @@ def main() -> None:
     m.add_argument("--connections", type=int, default=16)
     m.add_argument("--threads", type=int, default=2)
     m.add_argument("--port", type=int, default=0, help="default: a free port")
+    pa = sub.add_parser(
+        "paired", help="in-process, a request of another commit's and one of this checkout's in turn"
+    )
+    pa.add_argument("--before", required=True, help="the commit to compare with (a git revision)")
+    pa.add_argument("--runs", type=int, default=100)
+    pa.add_argument("--before-python", default=sys.executable, help="the interpreter of the before side")
+    w = sub.add_parser("worker", help=argparse.SUPPRESS)
+    w.add_argument("--root", required=True)
     del r
     args = parser.parse_args()
+    if args.command == "worker":
+        worker(args.database_url, args.root)
+        return
     if not args.database_url.startswith("postgres"):
         sys.exit("--database-url must be a PostgreSQL database.")
     if args.command == "build":
@@ -485,6 +594,9 @@ def main() -> None:
         build_racer()
         return
     print(f"# {database_name(args.database_url)}; {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}")
+    if args.command == "paired":
+        measure_paired(args.database_url, args.before, args.runs, args.before_python)
+        return
     if not args.wrk_only:
         measure_in_process(args.runs)
     if not args.no_wrk:
