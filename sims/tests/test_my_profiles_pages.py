@@ -25,7 +25,7 @@ def test_my_list_is_20_a_page_with_older_pages_behind_next(owner_client, mine):
     assert len(first.context["rows"]) == 20
     assert 'rel="next" href="?page=2"' in first.content.decode()
     second = owner_client.get(reverse("my_sim_profiles"), {"page": 2})
-    shown = {p.pk for p, *_ in first.context["rows"]} | {p.pk for p, *_ in second.context["rows"]}
+    shown = {r["pk"] for r in first.context["rows"]} | {r["pk"] for r in second.context["rows"]}
     assert len(second.context["rows"]) == 5 and shown == {p.pk for p in mine}
     assert 'rel="prev"' in second.content.decode() and 'rel="next"' not in second.content.decode()
 
@@ -42,11 +42,11 @@ def test_other_users_profiles_are_on_no_page(other_client, mine):
 
 def test_toggling_visibility_on_page_2_refreshes_page_2(owner_client, mine):
     second = owner_client.get(reverse("my_sim_profiles"), {"page": 2})
-    profile = second.context["rows"][0][0]
+    profile = SimProfile.objects.get(pk=second.context["rows"][0]["pk"])
     headers = {**HTMX, "HX-Current-URL": "http://testserver/users/profile/sim-profiles/?page=2"}
     response = owner_client.post(reverse("sim_profile_visibility", args=[profile.pk]), headers=headers)
     assert response.context["page"].number == 2
-    assert profile.pk in {p.pk for p, *_ in response.context["rows"]}
+    assert profile.pk in {r["pk"] for r in response.context["rows"]}
     profile.refresh_from_db()
     assert profile.is_public is False
 
