@@ -278,4 +278,4 @@ class ModelChoiceField(forms.ModelChoiceField):
     one in the project's forms.
     """
 
-    iterator = _OneQueryChoices
+    iterator: type[ModelChoiceIterator] = _OneQueryChoices

@@ -1,9 +1,12 @@
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
+from apex.caching import DIRECTORY, cached_in_generation
 from apex.forms import ModelChoiceField
 from sims.models import EventResult, SimProfile, Simulator, identifier_validator
 
@@ -52,6 +55,33 @@ class LapTimeField(forms.Field):
         return total
 
 
+# Every directory page renders the simulator select; its options change only with the directory.
+SIMULATOR_CHOICES_TTL = 60 * 60
+
+
+def simulator_choices() -> list[tuple[str, str]]:
+    """(slug, name) of the active simulators, cached until the directory's next write (any of its models)."""
+    return cached_in_generation(
+        DIRECTORY,
+        "simulator-choices",
+        lambda: [(s.slug, str(s)) for s in Simulator.objects.active().only("slug", "name")],
+        SIMULATOR_CHOICES_TTL,
+    )
+
+
+class _CachedSimulatorChoices(ModelChoiceIterator):
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from simulator_choices()
+
+
+class DirectorySimulatorField(ModelChoiceField):
+    """The directory's simulator filter: options from the cache, a chosen slug checked against the table."""
+
+    iterator = _CachedSimulatorChoices
+
+
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(
         label="Search drivers",
@@ -59,7 +89,7 @@ class DirectorySearchForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": "Name, ID or username", "autocomplete": "off"}),
     )
-    sim = ModelChoiceField(
+    sim = DirectorySimulatorField(
         label="Simulator",
         queryset=Simulator.objects.active(),
         to_field_name="slug",

@@ -1,10 +1,12 @@
 """The pages render the forms in sims/forms.py: their widgets, attributes and labels."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sims.forms import ClaimSearchForm, DirectorySearchForm, SimProfileAddForm, VisibilityForm
-from sims.models import SimProfile
+from sims.models import SimProfile, Simulator
 from sims.tests.factories import make_profile, make_simulator
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +75,40 @@ def test_visibility_buttons_post_the_state_they_switch_to(owner_client, user):
     assert '<input type="hidden" name="is_public" value="True">' in body
     owner_client.post(reverse("sim_profile_visibility", args=[profile.pk]), {"is_public": "True"})
     assert SimProfile.objects.get(pk=profile.pk).is_public is True
+
+
+def _simulator_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return sum('FROM "sims_simulator"' in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_directory_reads_its_simulators_once_until_the_directory_changes(client):
+    make_simulator("acc", "ACC")
+    url = reverse("sim_profile_search") + "?q=ro"
+    assert _simulator_queries(client, url) == 1
+    assert _simulator_queries(client, url) == 0  # the select's options from the cache
+    make_simulator("iracing", "iRacing")
+    assert _simulator_queries(client, url) == 1
+    assert '<option value="iracing">iRacing</option>' in client.get(url).content.decode()
+
+
+def test_a_renamed_or_retired_simulator_changes_the_select_at_once(client):
+    acc = make_simulator("acc", "ACC")
+    url = reverse("sim_profile_browse")
+    assert '<option value="acc">ACC</option>' in client.get(url).content.decode()
+    acc.name = "Assetto Corsa Competizione"
+    acc.save()
+    assert '<option value="acc">Assetto Corsa Competizione</option>' in client.get(url).content.decode()
+    acc.is_active = False
+    acc.save()
+    assert 'value="acc"' not in client.get(url).content.decode()
+
+
+def test_a_chosen_simulator_is_checked_against_the_table_not_the_cache(client):
+    make_simulator("acc", "ACC")
+    client.get(reverse("sim_profile_browse"))  # the options cached
+    form = DirectorySearchForm({"q": "", "sim": "acc"})
+    assert form.cleaned_or_empty()["sim"].slug == "acc"
+    Simulator.objects.filter(slug="acc").update(is_active=False)  # no signal: the cache still offers it
+    assert DirectorySearchForm({"q": "", "sim": "acc"}).cleaned_or_empty()["sim"] is None
