@@ -34,7 +34,7 @@ import time
 import warnings
 from pathlib import Path
 
-from _common import ROOT, SCRATCH_RULE, database_name, is_scratch, load_average, recreate
+from _common import ROOT, SCRATCH_RULE, database_name, is_scratch, load_average, python_speed, recreate
 
 RACER_USERNAME = "bench_racer"
 RACER_PASSWORD = "bench-racer-password"
@@ -594,6 +594,7 @@ def main() -> None:
         build_racer()
         return
     print(f"# {database_name(args.database_url)}; {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}")
+    print(f"# this machine: {python_speed()}")
     if args.command == "paired":
         measure_paired(args.database_url, args.before, args.runs, args.before_python)
         return
