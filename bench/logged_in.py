@@ -366,9 +366,10 @@ def measure_paired(url: str, before: str, runs: int, before_python: str) -> None
                     sys.exit(f"{path}: {answer or 'the worker stopped'}")
                 return float(answer)
 
-            ask(workers[1], "pages")
             listing = []
-            assert workers[1].stdout is not None
+            assert workers[1].stdin is not None and workers[1].stdout is not None
+            workers[1].stdin.write("pages\n")
+            workers[1].stdin.flush()
             while line := workers[1].stdout.readline().strip():
                 listing.append(tuple(line.split("\t")))
             print(
