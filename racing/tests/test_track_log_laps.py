@@ -50,3 +50,13 @@ def test_query_count_does_not_grow_with_race_days(owner_client, user):
 def test_other_users_laps_are_not_shown(other_client, user):
     _closed_day(racer_of(user), [("main", ["27.777"])])
     assert "27.777" not in other_client.get(reverse("tracklog_list")).content.decode()
+
+
+def test_rounds_are_listed_in_the_order_they_were_run_under_their_own_day(owner_client, user):
+    racer = racer_of(user)
+    _closed_day(racer, [("main", ["40.1"]), ("practice", ["41.2", "41.3"])])
+    _closed_day(racer, [("qualifier", ["50.5"])])
+    page = owner_client.get(reverse("tracklog_list")).content.decode()
+    # Newest entry first: the day with the qualifier, then the other day's main before its practice.
+    assert page.index("50.500") < page.index("40.100") < page.index("41.200")
+    assert [page.count(f"<strong>{kind}</strong>") for kind in ("Main", "Practice", "Qualifier")] == [1, 1, 1]
