@@ -7,9 +7,11 @@ timeline. These give the same text for the formats the hot lists use
 """
 
 import datetime
+import functools
 
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.translation import get_language
 
 
 def _local(value: datetime.datetime) -> datetime.datetime:
@@ -36,8 +38,17 @@ def iso_datetime(value: datetime.datetime) -> str:
     )
 
 
+@functools.cache
+def _names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The weekday and month abbreviations in ``language``, translated once (not per row)."""
+    weekdays = tuple(str(WEEKDAYS_ABBR[day]) for day in range(7))
+    months = ("",) + tuple(str(MONTHS_3[month]).title() for month in range(1, 13))
+    return weekdays, months
+
+
 def day_and_time(value: datetime.datetime) -> str:
     """``value|date:"D j M Y H:i"``: Sat 3 May 2025 14:05."""
     local = _local(value)
-    weekday, month = WEEKDAYS_ABBR[local.weekday()], MONTHS_3[local.month].title()
+    weekdays, months = _names(get_language())
+    weekday, month = weekdays[local.weekday()], months[local.month]
     return f"{weekday} {local.day} {month} {local.year:04d} {local.hour:02d}:{local.minute:02d}"
