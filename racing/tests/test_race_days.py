@@ -365,3 +365,15 @@ def test_anonymous_is_sent_to_login(client, race_day, name, method):
     response = getattr(client, method)(reverse(name, args=args))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_day_names_the_baseline_version_it_started_from(owner_client, user):
+    racer = racer_of(user)
+    vehicle = make_vehicle(racer)
+    make_baseline(vehicle)
+    make_baseline(vehicle, note="softer", bell=15)
+    day = make_race_day(racer, vehicle)
+    page = owner_client.get(day.get_absolute_url()).content.decode()
+    assert "Started from baseline version 2." in page
+    blank = make_race_day(racer, make_vehicle(racer))
+    assert "Started from baseline version" not in owner_client.get(blank.get_absolute_url()).content.decode()
