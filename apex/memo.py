@@ -37,18 +37,28 @@ register = template.Library()
 MAX_ENTRIES = 512
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def freeze(value: Any) -> Hashable:
     """A hashable key from a template value: dicts, lists and query dicts by their contents.
 
     In their own order, unsorted: the same values built in another order are
     another key, which costs a render, never a wrong page.
     """
+    kind = type(value)
+    if kind in _PLAIN:  # the common cases first, without an ABC check each
+        return value
+    if kind is dict:
+        return tuple((k, freeze(v)) for k, v in value.items())
+    if kind is list or kind is tuple:
+        return tuple(freeze(v) for v in value)
     if isinstance(value, Mapping):
         items = value.lists() if hasattr(value, "lists") else value.items()
         return tuple((k, freeze(v)) for k, v in items)
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple):  # a lazily built list too
         return tuple(freeze(v) for v in value)
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, str | int | float | bool):
         return value
     # Anything else (a model, a lazy object) would be keyed by identity, not by what it shows.
     raise TypeError(f"{{% memo %}} keys on plain values; got {type(value).__name__}.")
