@@ -13,6 +13,10 @@ racer or another user is another key) and renders it again only for a new
 key. Keep the list complete: a value the block reads and the key does not
 name would be shown to a request it does not belong to.
 
+A block keyed on a single value that is None is rendered every time and
+not kept: a form gives its key while unbound and None once it holds what
+was typed.
+
 The values after ``slots`` differ on every request (the CSRF token, the
 page's own path): the block is rendered with a placeholder for each, and
 each request's own value, escaped, is put in its place. A slot must be
@@ -74,7 +78,10 @@ class MemoNode(template.Node):
         self.lock = threading.Lock()
 
     def render(self, context: Context) -> SafeString:
-        key = freeze([expression.resolve(context) for expression in self.keys])
+        values = [expression.resolve(context) for expression in self.keys]
+        if values == [None]:  # a single key of None: nothing to keep (a bound form, say)
+            return self.nodelist.render(context)
+        key = freeze(values)
         with self.lock:
             markup = self.rendered.get(key)
             if markup is not None:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from apex.tests.fixtures import run_together
 from racing import services
+from racing.forms import BaselineForm
 from racing.models import BaselineVersion, Vehicle
 from racing.setup_params import FIELD_NAMES, diff, values_of
 from racing.tests.factories import SETUP, make_baseline, make_vehicle, racer_of
@@ -101,6 +102,49 @@ def test_edit_form_is_prefilled_and_grouped(owner_client, vehicle):
     assert 'name="df" value="7000"' in page
     assert 'name="based_on" value="1"' in page
     assert 'inputmode="numeric"' in page and 'inputmode="decimal"' in page
+
+
+def _setup_fields(page: str) -> str:
+    return page[page.index('<fieldset class="setup-group">') : page.index('<div class="actions">')]
+
+
+def test_each_vehicle_and_version_gets_its_own_prefilled_fields(owner_client, user, vehicle):
+    make_baseline(vehicle)
+    other = make_vehicle(racer_of(user), brand="Xray", model="XB4")
+    make_baseline(other, df=9000)
+    first = _setup_fields(owner_client.get(reverse("baseline_edit", args=[vehicle.pk])).content.decode())
+    second = _setup_fields(owner_client.get(reverse("baseline_edit", args=[other.pk])).content.decode())
+    assert 'name="df" value="7000"' in first and 'name="df" value="9000"' in second
+    # Again for the first vehicle: the same fields, kept from the first render.
+    assert (
+        _setup_fields(owner_client.get(reverse("baseline_edit", args=[vehicle.pk])).content.decode()) == first
+    )
+    make_baseline(vehicle, df=8000)  # version 2: new initial values, new fields
+    assert (
+        'name="df" value="8000"'
+        in owner_client.get(reverse("baseline_edit", args=[vehicle.pk])).content.decode()
+    )
+
+
+def test_a_form_sent_back_shows_what_was_typed_not_the_kept_fields(owner_client, vehicle):
+    make_baseline(vehicle)
+    url = reverse("baseline_edit", args=[vehicle.pk])
+    owner_client.get(url)  # the unbound fields kept
+    page = owner_client.post(url, _post_data({**SETUP, "df": 5, "dr": 4000}, 1)).content.decode()
+    assert 'name="df" value="5"' in page and 'name="dr" value="4000"' in page
+    assert "Front diff oil must be" in page
+
+
+def test_the_fields_key_tells_apart_what_an_unbound_form_shows():
+    assert (
+        BaselineForm(initial={"df": Decimal("1.0")}).fields_memo_key()
+        != BaselineForm(initial={"df": Decimal("1.00")}).fields_memo_key()
+    )
+    assert (
+        BaselineForm(initial={"df": 7000}).fields_memo_key()
+        == BaselineForm(initial={"df": 7000}).fields_memo_key()
+    )
+    assert BaselineForm({"df": "7000"}).fields_memo_key() is None
 
 
 def test_saving_adds_a_version_and_shows_what_changed(owner_client, vehicle):
