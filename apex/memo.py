@@ -29,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
 from django.utils.html import conditional_escape
@@ -97,6 +97,30 @@ class MemoNode(template.Node):
             if placeholder in markup:
                 markup = markup.replace(placeholder, conditional_escape(str(context.get(name, ""))))
         return mark_safe(markup)  # noqa: S308  (the template's own output, each slot escaped)
+
+
+@register.filter
+def form_key(form: forms.BaseForm) -> tuple[str, ...] | None:
+    """What an unbound form's fields show, as a ``{% memo %}`` key; None when it cannot tell.
+
+    An unbound form's markup follows from its class and, per field, its
+    initial value (by ``repr``: 1.0 and 1.00 are different texts), label,
+    help text, widget attributes and choices. A bound form shows what was
+    typed and its errors, and a field of model choices reads its options
+    from the database: both are rendered every time (None).
+    """
+    if form.is_bound:
+        return None
+    parts = [type(form).__qualname__, str(form.prefix), str(form.auto_id)]
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField):
+            return None
+        parts.append(
+            f"{name}={form.get_initial_for_field(field, name)!r}|{field.label!r}|{field.help_text!r}|"
+            f"{field.required}|{field.disabled}|{type(field.widget).__qualname__}|{field.widget.attrs!r}|"
+            f"{getattr(field, 'choices', None)!r}"
+        )
+    return tuple(parts)
 
 
 @register.tag

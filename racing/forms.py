@@ -27,18 +27,6 @@ class SetupFieldsMixin(forms.BaseForm):
     def setup_values(self) -> dict[str, Value]:
         return {p.field: p.stored(self.cleaned_data.get(p.field)) for p in PARAMS}
 
-    def fields_memo_key(self) -> tuple[str, ...] | None:
-        """What the form's fields show while it is unbound, for ``{% memo %}``; None once bound.
-
-        An unbound form's markup follows from its class and its initial
-        values alone (each by ``repr``: 1.0 and 1.00 are different texts);
-        a bound form shows what was typed and its errors, every time anew.
-        """
-        if self.is_bound:
-            return None
-        initial = (f"{name}={self.initial.get(name)!r}" for name in self.fields)
-        return (type(self).__qualname__, str(self.prefix), str(self.auto_id), *initial)
-
 
 class VehicleForm(forms.ModelForm):
     class Meta:

@@ -1,15 +1,19 @@
 """{% memo %} renders a fragment once per set of values, and each request still gets its own slots."""
 
 import re
+from decimal import Decimal
 
 import pytest
+from django import forms
 from django.template import Context, Engine, TemplateSyntaxError
 from django.test import Client
 from django.urls import reverse
 
 import apex.memo
+from apex.memo import form_key
 from apex.tests.fixtures import make_user
 from profiles import services
+from sims.models import Simulator
 
 ENGINE = Engine(libraries={"memo": "apex.memo"})
 
@@ -166,3 +170,32 @@ def test_anonymous_visitors_get_the_log_in_header(client, db):
     header = _header(client)
     assert "Log in" in header and "racer-switcher" not in header
     assert not _tokens(header)
+
+
+# --- form_key --------------------------------------------------------------------
+
+
+class _Setup(forms.Form):
+    oil = forms.DecimalField()
+    tyre = forms.ChoiceField(choices=[("soft", "Soft"), ("hard", "Hard")])
+
+
+def test_a_form_key_tells_apart_what_an_unbound_form_shows():
+    assert form_key(_Setup(initial={"oil": Decimal("1.0")})) != form_key(_Setup(initial={"oil": Decimal("1.00")}))
+    assert form_key(_Setup(initial={"oil": 7})) == form_key(_Setup(initial={"oil": 7}))
+    other_choices = _Setup(initial={"oil": 7})
+    other_choices.fields["tyre"].choices = [("soft", "Soft")]
+    assert form_key(other_choices) != form_key(_Setup(initial={"oil": 7}))
+    other_attrs = _Setup(initial={"oil": 7})
+    other_attrs.fields["oil"].widget.attrs["data-x"] = ""
+    assert form_key(other_attrs) != form_key(_Setup(initial={"oil": 7}))
+    assert form_key(_Setup(initial={"oil": 7}, prefix="b")) != form_key(_Setup(initial={"oil": 7}))
+
+
+def test_a_bound_form_or_one_with_model_choices_is_not_kept(db):
+    assert form_key(_Setup({"oil": "7"})) is None
+
+    class WithSimulator(forms.Form):
+        simulator = forms.ModelChoiceField(queryset=Simulator.objects.all())
+
+    assert form_key(WithSimulator()) is None

@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from apex.tests.fixtures import run_together
 from racing import services
-from racing.forms import BaselineForm
 from racing.models import BaselineVersion, Vehicle
 from racing.setup_params import FIELD_NAMES, diff, values_of
 from racing.tests.factories import SETUP, make_baseline, make_vehicle, racer_of
@@ -133,18 +132,6 @@ def test_a_form_sent_back_shows_what_was_typed_not_the_kept_fields(owner_client,
     page = owner_client.post(url, _post_data({**SETUP, "df": 5, "dr": 4000}, 1)).content.decode()
     assert 'name="df" value="5"' in page and 'name="dr" value="4000"' in page
     assert "Front diff oil must be" in page
-
-
-def test_the_fields_key_tells_apart_what_an_unbound_form_shows():
-    assert (
-        BaselineForm(initial={"df": Decimal("1.0")}).fields_memo_key()
-        != BaselineForm(initial={"df": Decimal("1.00")}).fields_memo_key()
-    )
-    assert (
-        BaselineForm(initial={"df": 7000}).fields_memo_key()
-        == BaselineForm(initial={"df": 7000}).fields_memo_key()
-    )
-    assert BaselineForm({"df": "7000"}).fields_memo_key() is None
 
 
 def test_saving_adds_a_version_and_shows_what_changed(owner_client, vehicle):
