@@ -181,10 +181,12 @@ class _Setup(forms.Form):
 
 
 def test_a_form_key_tells_apart_what_an_unbound_form_shows():
-    assert form_key(_Setup(initial={"oil": Decimal("1.0")})) != form_key(_Setup(initial={"oil": Decimal("1.00")}))
+    assert form_key(_Setup(initial={"oil": Decimal("1.0")})) != form_key(
+        _Setup(initial={"oil": Decimal("1.00")})
+    )
     assert form_key(_Setup(initial={"oil": 7})) == form_key(_Setup(initial={"oil": 7}))
     other_choices = _Setup(initial={"oil": 7})
-    other_choices.fields["tyre"].choices = [("soft", "Soft")]
+    other_choices.fields["tyre"].choices = [("soft", "Soft")]  # type: ignore[attr-defined]
     assert form_key(other_choices) != form_key(_Setup(initial={"oil": 7}))
     other_attrs = _Setup(initial={"oil": 7})
     other_attrs.fields["oil"].widget.attrs["data-x"] = ""
