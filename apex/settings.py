@@ -176,6 +176,7 @@ TEMPLATES = [
                 "profiles.context_processors.racer_switcher",
                 "apex.context_processors.features",
                 "apex.context_processors.nav",
+                "apex.context_processors.csrf_token_text",
             ],
         },
     },
