@@ -105,21 +105,34 @@ def form_key(form: forms.BaseForm) -> tuple[str, ...] | None:
 
     An unbound form's markup follows from its class and, per field, its
     initial value (by ``repr``: 1.0 and 1.00 are different texts), label,
-    help text, widget attributes and choices. A bound form shows what was
+    help text, flags and its widget's own state (attributes, choices, input
+    type, format), each by ``repr``. A bound form shows what was
     typed and its errors, and a field of model choices reads its options
     from the database: both are rendered every time (None).
     """
     if form.is_bound:
         return None
-    parts = [type(form).__qualname__, str(form.prefix), str(form.auto_id)]
+    parts = [
+        f"{type(form).__module__}.{type(form).__qualname__}",
+        repr((form.prefix, form.auto_id, form.label_suffix, form.use_required_attribute)),
+    ]
     for name, field in form.fields.items():
         if isinstance(field, forms.ModelChoiceField):
             return None
-        parts.append(
-            f"{name}={form.get_initial_for_field(field, name)!r}|{field.label!r}|{field.help_text!r}|"
-            f"{field.required}|{field.disabled}|{type(field.widget).__qualname__}|{field.widget.attrs!r}|"
-            f"{getattr(field, 'choices', None)!r}"
+        shown = (
+            form.get_initial_for_field(field, name),
+            field.label,
+            field.label_suffix,
+            field.help_text,
+            field.required,
+            field.disabled,
+            field.localize,
+            field.show_hidden_initial,
+            getattr(field, "template_name", None),  # Django 5: a field may name its own template
+            type(field.widget).__qualname__,
+            vars(field.widget),  # its attributes, choices, input type, format
         )
+        parts.append(f"{name}={shown!r}")
     return tuple(parts)
 
 

@@ -192,6 +192,7 @@ def test_a_form_key_tells_apart_what_an_unbound_form_shows():
     other_attrs.fields["oil"].widget.attrs["data-x"] = ""
     assert form_key(other_attrs) != form_key(_Setup(initial={"oil": 7}))
     assert form_key(_Setup(initial={"oil": 7}, prefix="b")) != form_key(_Setup(initial={"oil": 7}))
+    assert form_key(_Setup(initial={"oil": 7}, label_suffix="!")) != form_key(_Setup(initial={"oil": 7}))
 
 
 def test_a_bound_form_or_one_with_model_choices_is_not_kept(db):
