@@ -48,6 +48,15 @@ def test_filter_by_track_and_vehicle(owner_client, racer):
     assert "genk with car" in page and "genk without car" not in page and "mill with car" not in page
 
 
+def test_the_chosen_filter_shows_selected_and_the_unfiltered_page_does_not(owner_client, racer):
+    make_track_log(racer, track="Genk")
+    make_track_log(racer, track="Mill")
+    selected = '<option value="Mill" selected>Mill</option>'
+    assert selected not in owner_client.get(reverse("tracklog_list")).content.decode()
+    assert selected in owner_client.get(reverse("tracklog_list"), {"track": "Mill"}).content.decode()
+    assert selected not in owner_client.get(reverse("tracklog_list"), {"page": "1"}).content.decode()
+
+
 def test_htmx_filter_returns_the_timeline_fragment(owner_client, racer, log):
     response = owner_client.get(reverse("tracklog_list"), {"track": "Genk"}, headers=HX)
     html = response.content.decode()

@@ -105,7 +105,11 @@ def timeline_entries(logs: Collection[TrackLog]) -> list[dict[str, Any]]:
 def tracklog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     logs = TrackLog.objects.for_racer(request.racer)
     tracks, vehicles = racer_filter_choices(request.racer)
-    filters = TrackLogFilterForm(request.GET, racer=request.racer, tracks=tracks, vehicles=vehicles)
+    # Unbound when nothing is filtered (page 1, ?page=N): its selects are then kept by {% memo %}.
+    asked = "track" in request.GET or "vehicle" in request.GET
+    filters = TrackLogFilterForm(
+        request.GET if asked else None, racer=request.racer, tracks=tracks, vehicles=vehicles
+    )
     filtered = filters.is_valid() and any(filters.cleaned_data.values())
     if filtered:
         logs = logs.filtered(track=filters.cleaned_data["track"], vehicle=filters.cleaned_data["vehicle"])
