@@ -72,7 +72,6 @@ class MemoNode(template.Node):
     def __init__(self, nodelist: NodeList, keys: list[FilterExpression], slots: list[str]) -> None:
         self.nodelist = nodelist
         self.keys = keys
-        self.slots = slots
         self.placeholders = {name: f"\x00memo-slot:{name}\x00" for name in slots}
         self.rendered: OrderedDict[Hashable, str] = OrderedDict()
         self.lock = threading.Lock()

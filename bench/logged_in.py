@@ -33,6 +33,10 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 from _common import ROOT, SCRATCH_RULE, database_name, is_scratch, load_average, python_speed, recreate
 
@@ -266,17 +270,24 @@ def pages() -> list[tuple[str, str]]:
     ]
 
 
-def measure_in_process(runs: int) -> None:
+def racer_client() -> "Client":
+    """A test client logged in as the bench racer, with the public-page cache off (logged-in pages never use it)."""
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from profiles.models import User
 
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     client = Client()
     client.force_login(User.objects.get(username=RACER_USERNAME))
+    return client
+
+
+def measure_in_process(runs: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = racer_client()
     print(
         f"\nIn-process ({runs} runs per page after 5 warm-ups; DEBUG off; load average {load_average()}):\n"
     )
@@ -316,14 +327,7 @@ def worker(url: str, root: str) -> None:
     _common.ROOT = Path(root)  # this checkout's code, not this script's
     os.chdir(root)
     setup(url)
-    from django.conf import settings
-    from django.test import Client
-
-    from profiles.models import User
-
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-    client = Client()
-    client.force_login(User.objects.get(username=RACER_USERNAME))
+    client = racer_client()
     for line in sys.stdin:
         command, _, path = line.rstrip("\n").partition(" ")
         if command == "pages":
@@ -403,12 +407,8 @@ def measure_paired(url: str, before: str, runs: int, before_python: str) -> None
 
 def session_cookie() -> str:
     from django.conf import settings
-    from django.test import Client
 
-    from profiles.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=RACER_USERNAME))
+    client = racer_client()
     client.get("/garage/")  # the default racer set in the session
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 

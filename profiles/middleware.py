@@ -25,7 +25,7 @@ def _active_racer(request: HtmxHttpRequest) -> RacerProfile | None:
         # get(), not first(): first() orders by the model's three ordering
         # columns, about 0.5 ms of query building on every logged-in page.
         try:
-            return RacerProfile.objects.get(owner_id=user.pk, pk=racer_id)
+            return RacerProfile.objects.owned_by(user).get(pk=racer_id)
         except RacerProfile.DoesNotExist:
             pass
     # No racer chosen yet in this session, or it was deleted: the default loads.
