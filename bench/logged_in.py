@@ -75,6 +75,8 @@ def setup(url: str) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The process as a server's worker has it (what apex/wsgi.py does at start, where a checkout has it).
+    import apex.wsgi  # noqa: F401
 
 
 # --- build ------------------------------------------------------------------------
