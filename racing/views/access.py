@@ -7,23 +7,67 @@ of a racer who is not the active one gets a banner offering the switch, and
 its writes are refused until then.
 """
 
-from django.db.models import F
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db.models import F, QuerySet
 from django.http import Http404
 
+from apex.compiled import compiled
 from apex.http import AuthenticatedHttpRequest
 from profiles.session import show_racer_page
-from racing.models import BaselineVersion, RaceDay, TrackLog, Vehicle
+from racing.models import (
+    BaselineVersion,
+    RaceDay,
+    RaceDayQuerySet,
+    TrackLog,
+    TrackLogQuerySet,
+    Vehicle,
+    VehicleQuerySet,
+)
 from racing.services import RaceDayClosed
+
+# The lookups below run on every page of a vehicle, race day or track-log
+# entry: each is compiled once per process (apex.compiled), as building their
+# joined SQL took longer than running it.
+
+
+def _own_vehicle(pk: int, owner_id: int) -> VehicleQuerySet:
+    return Vehicle.objects.filter(pk=pk, racer__owner_id=owner_id).select_related("racer").order_by()
+
+
+def _own_race_day(pk: int, owner_id: int) -> RaceDayQuerySet:
+    # The baseline version's number, not its ~30 columns and a model: the page names the version.
+    return (
+        RaceDay.objects.filter(pk=pk, racer__owner_id=owner_id)
+        .select_related("vehicle", "racer")
+        .annotate(based_on_number=F("based_on__number"))
+        .order_by()
+    )
+
+
+def _own_track_log(pk: int, owner_id: int) -> TrackLogQuerySet:
+    return (
+        TrackLog.objects.filter(pk=pk, racer__owner_id=owner_id).select_related("vehicle", "racer").order_by()
+    )
+
+
+Owned = TypeVar("Owned", Vehicle, RaceDay, TrackLog)
+
+
+def _own(
+    build: Callable[[int, int], "QuerySet[Owned]"], request: AuthenticatedHttpRequest, pk: int, missing: str
+) -> Owned:
+    found = compiled(build, pk, request.user.pk)
+    if not found:
+        raise Http404(missing)
+    show_racer_page(request, found[0].racer)
+    return found[0]
 
 
 def get_own_vehicle(request: AuthenticatedHttpRequest, pk: int) -> Vehicle:
     """The vehicle if one of the logged-in user's racers has it, else 404."""
-    try:
-        vehicle = Vehicle.objects.owned_by(request.user).select_related("racer").get(pk=pk)
-    except Vehicle.DoesNotExist:
-        raise Http404("No such vehicle.") from None
-    show_racer_page(request, vehicle.racer)
-    return vehicle
+    return _own(_own_vehicle, request, pk, "No such vehicle.")
 
 
 def get_own_baseline_version(
@@ -37,18 +81,7 @@ def get_own_baseline_version(
 
 
 def get_own_race_day(request: AuthenticatedHttpRequest, pk: int) -> RaceDay:
-    try:
-        # The baseline version's number, not its ~30 columns and a model: the page names the version.
-        race_day = (
-            RaceDay.objects.owned_by(request.user)
-            .select_related("vehicle", "racer")
-            .annotate(based_on_number=F("based_on__number"))
-            .get(pk=pk)
-        )
-    except RaceDay.DoesNotExist:
-        raise Http404("No such race day.") from None
-    show_racer_page(request, race_day.racer)
-    return race_day
+    return _own(_own_race_day, request, pk, "No such race day.")
 
 
 def get_own_open_race_day(request: AuthenticatedHttpRequest, pk: int) -> RaceDay:
@@ -60,12 +93,7 @@ def get_own_open_race_day(request: AuthenticatedHttpRequest, pk: int) -> RaceDay
 
 
 def get_own_track_log(request: AuthenticatedHttpRequest, pk: int) -> TrackLog:
-    try:
-        log = TrackLog.objects.owned_by(request.user).select_related("vehicle", "racer").get(pk=pk)
-    except TrackLog.DoesNotExist:
-        raise Http404("No such track-log entry.") from None
-    show_racer_page(request, log.racer)
-    return log
+    return _own(_own_track_log, request, pk, "No such track-log entry.")
 
 
 def int_or_none(raw: str | None) -> int | None:

@@ -15,7 +15,7 @@ from apex.http import AuthenticatedHttpRequest
 from apex.shortcuts import render_page
 from racing.forms import VehicleForm
 from racing.legacy_csv import export_zip_stream
-from racing.models import RaceDay, Vehicle, VehicleQuerySet
+from racing.models import RaceDay, RaceDayQuerySet, Vehicle, VehicleQuerySet
 from racing.setup_params import display_groups
 from racing.views.access import get_own_vehicle
 
@@ -24,15 +24,18 @@ from racing.views.access import get_own_vehicle
 @login_required
 def vehicle_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     vehicles = compiled(_garage_vehicles, request.racer.pk)
+    context = {"vehicles": garage_rows(vehicles), "open_days": compiled(_open_days, request.racer.pk)}
+    return render(request, "racing/vehicle_list.html", context)
+
+
+def _open_days(racer_id: int) -> RaceDayQuerySet:
     # Their track, date and vehicle only, not a race day's ~60 setup columns.
-    open_days = (
-        RaceDay.objects.for_racer(request.racer)
+    return (
+        RaceDay.objects.filter(racer_id=racer_id)
         .open()
         .select_related("vehicle")
         .only("track", "date", "vehicle__brand", "vehicle__model", "vehicle__nickname")
     )
-    context = {"vehicles": garage_rows(vehicles), "open_days": open_days}
-    return render(request, "racing/vehicle_list.html", context)
 
 
 def _garage_vehicles(racer_id: int) -> VehicleQuerySet:

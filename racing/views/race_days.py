@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from apex.compiled import compiled
 from apex.http import AuthenticatedHttpRequest, View
 from apex.pagination import counted_page
 from apex.shortcuts import render_page
@@ -24,7 +25,7 @@ from racing.forms import (
     RaceDayStartForm,
 )
 from racing.idempotency import idempotent, wants_json
-from racing.models import RaceDay, RaceDayChange
+from racing.models import RaceDay, RaceDayChange, RaceDayChangeQuerySet
 from racing.setup_params import BY_FIELD, diff, display_groups, values_of
 from racing.views.access import get_own_open_race_day, get_own_race_day, int_or_none
 
@@ -54,6 +55,11 @@ def closed_race_day_redirects(view: View) -> View:
     return cast(View, wrapped)
 
 
+def _changes(race_day_id: int) -> RaceDayChangeQuerySet:
+    # Compiled once per process (apex.compiled): read on every view and tap of a race day.
+    return RaceDayChange.objects.filter(race_day_id=race_day_id)
+
+
 def change_rows(race_day: RaceDay) -> list[dict[str, Any]]:
     """The day's changes as the page shows them, as plain values with the status buttons chosen.
 
@@ -62,7 +68,7 @@ def change_rows(race_day: RaceDay) -> list[dict[str, Any]]:
     link) cost more than the query (a template-node timer).
     """
     rows = []
-    for change in race_day.changes.all():
+    for change in compiled(_changes, race_day.pk):
         param, status = change.param, change.status
         rows.append(
             {
