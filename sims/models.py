@@ -16,6 +16,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import Col, Combinable, Expression
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
@@ -249,8 +250,13 @@ class CodeRequestQuerySet(models.QuerySet):
         return self.filter(status=CodeRequest.Status.PENDING)
 
     def live(self) -> Self:
-        """Pending and not expired: a code the driver can still use."""
-        return self.pending().filter(expires_at__gt=timezone.now())
+        """Pending and not expired: a code the driver can still use.
+
+        Expired by the database's clock (``Now()``), not a parameter: the
+        query's SQL is then the same at any time and can be compiled once
+        (apex.compiled; My Sim Profiles lists the live ones on every visit).
+        """
+        return self.pending().filter(expires_at__gt=Now())
 
     def cancel(self) -> int:
         """Cancel these requests in one UPDATE; how many there were."""

@@ -11,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apex.compiled import compiled
 from apex.tests.fixtures import all_succeeded, make_user, run_together
 from sims import services
 from sims.models import AddRequest, AuditEntry, SimProfile, VerificationRequest
 from sims.tests.factories import make_profile, make_simulator
+from sims.views import _live_add_requests
 
 pytestmark = pytest.mark.django_db
 
@@ -445,3 +447,19 @@ def test_a_waiting_id_changes_no_verification_code(user):
     services.add_request_open(simulator=profile.simulator, identifier="OTHER-1", name="O", user=user, ip=None)
     code.refresh_from_db()
     assert code.status == VerificationRequest.Status.PENDING
+
+
+def test_the_listed_requests_are_the_live_ones_of_this_user_newest_first(user, other_user):
+    """My Sim Profiles reads them through SQL compiled once (apex.compiled): the queryset's own objects."""
+    sim = make_simulator()
+    first = services.add_request_open(simulator=sim, identifier="LIVE-1", name="A", user=user, ip=None)
+    second = services.add_request_open(simulator=sim, identifier="LIVE-2", name="B", user=user, ip=None)
+    expired = services.add_request_open(simulator=sim, identifier="OLD-1", name="C", user=user, ip=None)
+    AddRequest.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    services.add_request_open(simulator=sim, identifier="THEIRS", name="D", user=other_user, ip=None)
+    listed = compiled(_live_add_requests, user.pk)
+    assert [r.pk for r in listed] == [r.pk for r in _live_add_requests(user.pk)] == [second.pk, first.pk]
+    assert [r.simulator.name for r in listed] == [sim.name, sim.name]
+    assert [vars(r) | {"_state": None} for r in listed] == [
+        vars(r) | {"_state": None} for r in _live_add_requests(user.pk)
+    ]
