@@ -126,14 +126,17 @@ def parameter_choices(first: list[str]) -> list[Any]:
 
 
 class RaceDayChangeForm(forms.ModelForm):
+    # Declared without choices, which __init__ gives them: a form deep-copies
+    # its fields, choices and all, each time it is built (every race-day
+    # page), and the model's choices were copied only to be replaced.
+    parameter = forms.ChoiceField(label="Parameter", widget=ParameterSelect)
+    symptom = forms.ChoiceField(label="To fix", required=False)
+
     class Meta:
         model = RaceDayChange
         fields = ["parameter", "old_value", "new_value", "status", "reason", "symptom"]
-        labels = {"old_value": "Old value", "new_value": "New value", "reason": "Why", "symptom": "To fix"}
-        widgets = {
-            "parameter": ParameterSelect,
-            "status": forms.RadioSelect(attrs={"class": "choice-buttons"}),
-        }
+        labels = {"old_value": "Old value", "new_value": "New value", "reason": "Why"}
+        widgets = {"status": forms.RadioSelect(attrs={"class": "choice-buttons"})}
 
     def __init__(self, *args: Any, race_day: RaceDay, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
