@@ -6,9 +6,11 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -25,7 +27,7 @@ from racing.forms import (
     RaceDayStartForm,
 )
 from racing.idempotency import idempotent, wants_json
-from racing.models import RaceDay, RaceDayChange, RaceDayChangeQuerySet
+from racing.models import RaceDay, RaceDayChange, RaceDayChangeQuerySet, RaceDayRound
 from racing.setup_params import BY_FIELD, diff, display_groups, values_of
 from racing.views.access import get_own_open_race_day, get_own_race_day, int_or_none
 
@@ -58,6 +60,23 @@ def closed_race_day_redirects(view: View) -> View:
 def _changes(race_day_id: int) -> RaceDayChangeQuerySet:
     # Compiled once per process (apex.compiled): read on every view and tap of a race day.
     return RaceDayChange.objects.filter(race_day_id=race_day_id)
+
+
+def _rounds(race_day_id: int) -> "QuerySet[RaceDayRound]":
+    return RaceDayRound.objects.filter(race_day_id=race_day_id)
+
+
+def round_list(race_day: RaceDay) -> list[RaceDayRound]:
+    """The day's rounds with their laps, read when the page shows them (not by every htmx answer)."""
+
+    def read() -> list[RaceDayRound]:
+        # Compiled once per process (apex.compiled); the laps only when there are rounds.
+        rounds = compiled(_rounds, race_day.pk)
+        if rounds:
+            prefetch_related_objects(rounds, "laps")
+        return rounds
+
+    return cast(list[RaceDayRound], SimpleLazyObject(read))
 
 
 def change_rows(race_day: RaceDay) -> list[dict[str, Any]]:
@@ -101,7 +120,7 @@ def _raceday_context(race_day: RaceDay, **extra: object) -> dict[str, object]:
         "race_day": race_day,
         "groups": display_groups(race_day),
         "changes": change_rows(race_day),
-        "rounds": race_day.rounds.prefetch_related("laps"),
+        "rounds": round_list(race_day),
         **extra,
     }
 
@@ -233,7 +252,7 @@ def raceday_round_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             race_day, change_form=RaceDayChangeForm(race_day=race_day), round_form=form
         )
         return render(request, "racing/raceday_detail.html", context, status=422)
-    context = {"race_day": race_day, "rounds": race_day.rounds.prefetch_related("laps"), "round_form": form}
+    context = {"race_day": race_day, "rounds": round_list(race_day), "round_form": form}
     return render_page(request, "racing/raceday_detail.html", context, partial="rounds")
 
 
