@@ -12,9 +12,10 @@ rows into models (the columns of each model, the related objects of
 the real ids in the placeholders' places and builds the same instances as
 iterating the queryset would (the same idea as ``apex.links`` for URLs).
 
-For querysets of model instances whose arguments are ids: ``build`` must
-use each argument only as a query parameter, never to choose the query's
-shape. No ``prefetch_related`` (a second query per call, which this does
+For querysets of model instances whose arguments are ids (or a slice's
+start, for a page of a list: ``apex.pagination.compiled_uncounted_page``):
+``build`` must use each argument only as a query parameter, never to
+choose the query's shape. No ``prefetch_related`` (a second query per call, which this does
 not run) and no querysets of a related manager (``obj.children.all()``,
 which hands its rows their parent): filter on the parent's id instead.
 
@@ -24,10 +25,12 @@ the related populators) is Django's internal API, which
 for every queryset compiled here.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
@@ -35,6 +38,7 @@ from django.db.models.query import ModelIterable, get_related_populators  # type
 M = TypeVar("M", bound=Model)
 
 _PLACEHOLDER = 9_876_543_210  # far beyond any id a row of ours has
+_FORMAT_TOKEN = re.compile(r"%%|%s")
 _SMALLEST, _LARGEST = -(2**63), 2**63 - 1  # a 64-bit id column's range (DEFAULT_AUTO_FIELD)
 
 
@@ -56,6 +60,25 @@ class _Plan:
 _plans: dict[tuple[Any, str], _Plan] = {}
 
 
+def _offsets_as_parameters(sql: str, params: list[Any], arity: int) -> tuple[str, list[Any]]:
+    """A slice's OFFSET, which Django writes into the SQL as a number, made a parameter.
+
+    ``build`` may slice with an argument (``queryset[offset : offset + 21]``,
+    a page of a list): its placeholder then shows up as ``OFFSET <number>``
+    in the SQL text, once, and becomes a parameter at its place among the
+    others (each ``%s`` before it is one; ``%%`` is a literal percent sign).
+    """
+    for argument in range(arity):
+        literal = f"OFFSET {_PLACEHOLDER + argument}"
+        if sql.count(literal) != 1:
+            continue
+        before, _, after = sql.partition(literal)
+        position = _FORMAT_TOKEN.findall(before).count("%s")
+        sql = f"{before}OFFSET %s{after}"
+        params.insert(position, _PLACEHOLDER + argument)
+    return sql, params
+
+
 def _compile(build: Callable[..., "QuerySet[M]"], arity: int, using: str) -> _Plan:
     queryset = build(*(_PLACEHOLDER + i for i in range(arity)))
     if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
@@ -69,7 +92,11 @@ def _compile(build: Callable[..., "QuerySet[M]"], arity: int, using: str) -> _Pl
     if queryset._iterable_class is not ModelIterable:
         raise ValueError(f"{build.__qualname__}: only querysets of model instances can be compiled.")
     compiler = queryset.query.get_compiler(using)
-    sql, params = compiler.as_sql()  # also fills the compiler's select, class info and annotations
+    try:
+        sql, params = compiler.as_sql()  # also fills the compiler's select, class info and annotations
+    except EmptyResultSet:  # the ORM drops a lookup of a number its column cannot hold
+        raise ValueError(f"{build.__qualname__}: its ids must be of 64-bit columns (BigAutoField).") from None
+    sql, params = _offsets_as_parameters(sql, list(params), arity)
     slots: list[tuple[int, int]] = []
     template: list[Any] = []
     for position, value in enumerate(params):

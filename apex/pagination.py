@@ -17,7 +17,7 @@ the neighbouring page with the list's filters kept.
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 from urllib.parse import urlencode
@@ -25,6 +25,8 @@ from urllib.parse import urlencode
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, QueryDict
+
+from apex.compiled import compiled
 
 PAGE_SIZE = 20  # counted and uncounted pages
 KEYSET_PAGE_SIZE = 24
@@ -115,6 +117,16 @@ class UncountedPage:
         return _query_with_page(self.params, self.number + 1) if self.has_next else ""
 
 
+def _uncounted(params: QueryDict, per_page: int, fetch: Callable[[int], list[Any]]) -> UncountedPage:
+    number = _page_number(params.get("page"))
+    rows = fetch((number - 1) * per_page)
+    if not rows and number > 1:
+        number, rows = 1, fetch(0)
+    return UncountedPage(
+        object_list=rows[:per_page], number=number, has_next=len(rows) > per_page, params=params
+    )
+
+
 def uncounted_page(
     request: HttpRequest, queryset: QuerySet, *, per_page: int = PAGE_SIZE, params: QueryDict | None = None
 ) -> UncountedPage:
@@ -125,21 +137,53 @@ def uncounted_page(
     person clicks through to. A page past the end shows the first page.
     ``params`` stands in for ``request.GET`` (a list refreshed after a POST).
     """
-    if params is None:
-        params = request.GET
-    number = _page_number(params.get("page"))
-    start = (number - 1) * per_page
-    if start:
-        # Skip rows by id alone, then load the page's rows and their joins:
-        # OFFSET over the full query would join every skipped row too.
-        rows = list(queryset.filter(pk__in=queryset.values("pk")[start : start + per_page + 1]))
-    else:
-        rows = list(queryset[: per_page + 1])
-    if not rows and number > 1:
-        number, rows = 1, list(queryset[: per_page + 1])
-    return UncountedPage(
-        object_list=rows[:per_page], number=number, has_next=len(rows) > per_page, params=params
-    )
+
+    def fetch(start: int) -> list[Any]:
+        if start:
+            # Skip rows by id alone, then load the page's rows and their joins:
+            # OFFSET over the full query would join every skipped row too.
+            return list(queryset.filter(pk__in=queryset.values("pk")[start : start + per_page + 1]))
+        return list(queryset[: per_page + 1])
+
+    return _uncounted(request.GET if params is None else params, per_page, fetch)
+
+
+# (build, per_page) -> the first page's build and a later page's, each compiled once (apex.compiled)
+_page_builds: dict[tuple[Any, int], tuple[Callable[..., QuerySet], Callable[..., QuerySet]]] = {}
+
+
+def compiled_uncounted_page(
+    request: HttpRequest,
+    build: Callable[..., QuerySet],
+    *ids: int,
+    per_page: int = PAGE_SIZE,
+    params: QueryDict | None = None,
+) -> UncountedPage:
+    """``uncounted_page(request, build(*ids))``, its SQL compiled once per process (apex.compiled).
+
+    For the lists a racer opens most (the track log, My Sim Profiles):
+    building a page's SQL, the skip by id most of all, took as long as
+    running it. ``build`` follows ``compiled``'s rules (ids as parameters
+    only, model instances).
+    """
+    builds = _page_builds.get((build, per_page))
+    if builds is None:
+
+        def first(*ids: int) -> QuerySet:
+            return build(*ids)[: per_page + 1]
+
+        def later(*args: int) -> QuerySet:
+            *ids, start = args
+            queryset = build(*ids)
+            return queryset.filter(pk__in=queryset.values("pk")[start : start + per_page + 1])
+
+        builds = _page_builds[(build, per_page)] = (first, later)
+    first_page, later_page = builds
+
+    def fetch(start: int) -> list[Any]:
+        return compiled(later_page, *ids, start) if start else compiled(first_page, *ids)
+
+    return _uncounted(request.GET if params is None else params, per_page, fetch)
 
 
 # --- keyset ------------------------------------------------------------------------

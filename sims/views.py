@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apex.caching import DIRECTORY, cache_public_page
 from apex.compiled import compiled
 from apex.http import AuthenticatedHttpRequest, HtmxHttpRequest, View
-from apex.pagination import keyset_page, uncounted_page
+from apex.pagination import compiled_uncounted_page, keyset_page
 from apex.shortcuts import client_ip, render_page
 from sims import services
 from sims.charts import results_charts
@@ -27,6 +27,7 @@ from sims.models import (
     Event,
     ProfileAlreadyLinked,
     SimProfile,
+    SimProfileQuerySet,
     Simulator,
     VerificationRequest,
 )
@@ -201,9 +202,8 @@ def sim_event_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _my_profiles_page(
     request: AuthenticatedHttpRequest, params: QueryDict | None = None, **extra: object
 ) -> HttpResponse:
-    profiles = SimProfile.objects.linked_to(request.user).select_related("simulator").by_simulator()
     # 20 a page, not counted: a driver with a hundred profiles got one 124 KB page.
-    page = uncounted_page(request, profiles, params=params)
+    page = compiled_uncounted_page(request, _linked_profiles, request.user.pk, params=params)
     # Codes waiting for staff, for this page's profiles: one query.
     waiting = [profile.pk for profile in page if not profile.is_verified]
     pending = (
@@ -222,6 +222,10 @@ def _my_profiles_page(
     add_requests = SimpleLazyObject(lambda: compiled(_live_add_requests, user_id))
     context = {"rows": rows, "page": page, "add_requests": add_requests, **extra}
     return render_page(request, "sims/my_profiles.html", context, partial="profiles")
+
+
+def _linked_profiles(user_id: int) -> SimProfileQuerySet:
+    return SimProfile.objects.filter(linked_user_id=user_id).select_related("simulator").by_simulator()
 
 
 def _live_add_requests(user_id: int) -> AddRequestQuerySet:
