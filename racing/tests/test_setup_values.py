@@ -6,9 +6,10 @@ import pytest
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.template.loader import render_to_string
 
 from racing.models import BaselineVersion, RaceDay
-from racing.setup_params import BY_FIELD, COMMON_FIELDS, DECIMAL, INT, PARAMS, TEXT
+from racing.setup_params import BY_FIELD, COMMON_FIELDS, DECIMAL, INT, PARAMS, TEXT, display_groups
 from racing.setup_values import SetupValues
 
 KINDS = {INT: models.IntegerField, DECIMAL: models.DecimalField, TEXT: models.CharField}
@@ -73,3 +74,18 @@ def test_each_numeric_parameter_has_a_step_the_form_field_can_hold(param):
 def test_the_common_parameters_are_numeric_parameters_with_a_step():
     assert len(set(COMMON_FIELDS)) == len(COMMON_FIELDS)
     assert all(BY_FIELD[name].step is not None for name in COMMON_FIELDS)
+
+
+def test_the_setup_table_shows_each_setups_own_values_though_its_markup_is_kept():
+    """racing/_setup_table.html is kept per process under the rows it shows ({% memo groups %})."""
+    soft, hard = RaceDay(df=Decimal("1000"), so_f="25.5"), RaceDay(df=Decimal("7000"), so_f="")
+    for _ in range(2):  # the second time from the kept markup
+        soft_html = render_to_string("racing/_setup_table.html", {"groups": display_groups(soft)})
+        hard_html = render_to_string("racing/_setup_table.html", {"groups": display_groups(hard)})
+        assert 'data-param="df" data-value="1000"' in soft_html and 'data-value="7000"' not in soft_html
+        assert 'data-param="df" data-value="7000"' in hard_html and 'data-value="1000"' not in hard_html
+        assert 'data-param="so_f" data-value=""><span class="muted">not set</span>' in hard_html
+    assert (
+        render_to_string("racing/_setup_table.html", {"groups": []}).strip()
+        == '<div class="setup-groups">\n\n</div>'
+    )
