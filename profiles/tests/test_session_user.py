@@ -1,25 +1,15 @@
 """The session's user and active racer, read in one query: Django's rules for the user still hold."""
 
-import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from profiles import services
 from profiles.models import RacerProfile, User
 from profiles.session import ACTIVE_RACER_KEY
 from profiles.tests.factories import make_racer
 
 GARAGE = "/garage/"
-
-
-@pytest.fixture
-def racers(user):
-    alex = services.racer_get_or_create_default(owner=user)
-    alex.name = "Alex"
-    alex.save()
-    return alex, services.racer_create(owner=user, name="Sam")
 
 
 def _set_session(client, **values) -> None:

@@ -29,14 +29,6 @@ def _rows(client) -> list[str]:
     return [f"{'★' if s else '☆'}{n}:{c}" for s, n, c in zip(stars, names, counts, strict=True)]
 
 
-@pytest.fixture
-def racers(user):
-    alex = services.racer_get_or_create_default(owner=user)
-    alex.name = "Alex"
-    alex.save()
-    return alex, services.racer_create(owner=user, name="Sam")
-
-
 def _counts_vehicles(client) -> bool:
     """Whether rendering a page ran the switcher's query (racers with their vehicle counts)."""
     with CaptureQueriesContext(connection) as captured:

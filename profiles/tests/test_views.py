@@ -12,16 +12,6 @@ from racing.models import Vehicle
 HX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def racers(user):
-    # Whether or not the owner has logged in yet, "Alex" is the default.
-    a = services.racer_get_or_create_default(owner=user)
-    a.name = "Alex"
-    a.save()
-    b = services.racer_create(owner=user, name="Sam")
-    return a, b
-
-
 # --- anonymous -------------------------------------------------------------
 
 

@@ -78,7 +78,7 @@ def test_the_common_parameters_are_numeric_parameters_with_a_step():
 
 def test_the_setup_table_shows_each_setups_own_values_though_its_markup_is_kept():
     """racing/_setup_table.html is kept per process under the rows it shows ({% memo groups %})."""
-    soft, hard = RaceDay(df=Decimal("1000"), so_f="25.5"), RaceDay(df=Decimal("7000"), so_f="")
+    soft, hard = RaceDay(df=1000, so_f="25.5"), RaceDay(df=7000, so_f="")
     for _ in range(2):  # the second time from the kept markup
         soft_html = render_to_string("racing/_setup_table.html", {"groups": display_groups(soft)})
         hard_html = render_to_string("racing/_setup_table.html", {"groups": display_groups(hard)})
