@@ -173,3 +173,25 @@ def test_an_id_beyond_any_column_finds_nothing(two_racers, huge):
     assert compiled(_summary, huge) == []
     assert compiled(access._own_race_day, 1, huge) == []
     assert len(compiled(_summary, alex.pk)) == 2
+
+
+def test_the_columns_converters_are_found_once_per_connection(two_racers, monkeypatch):
+    alex, sam, _ = two_racers
+    looked_up = []
+    ops = type(connection.ops)
+    get_db_converters = ops.get_db_converters
+
+    def counting(self, expression):
+        looked_up.append(expression)
+        return get_db_converters(self, expression)
+
+    def fresh(racer_id: int) -> VehicleQuerySet:  # a build function of its own: nothing compiled yet
+        return _with_racer_and_owner(racer_id)
+
+    monkeypatch.setattr(ops, "get_db_converters", counting)
+    first = compiled(fresh, alex.pk)
+    assert looked_up  # every column's, once
+    count = len(looked_up)
+    second = compiled(fresh, sam.pk)
+    assert len(looked_up) == count
+    assert [_snapshot(v) for v in first + second] == [_snapshot(v) for v in [*fresh(alex.pk), *fresh(sam.pk)]]
