@@ -127,6 +127,15 @@ def _uncounted(params: QueryDict, per_page: int, fetch: Callable[[int], list[Any
     )
 
 
+def _page_query(queryset: QuerySet, start: int, per_page: int) -> QuerySet:
+    """The rows of the page that starts at ``start``, and one more to tell if there is a next page."""
+    if start:
+        # Skip rows by id alone, then load the page's rows and their joins:
+        # OFFSET over the full query would join every skipped row too.
+        return queryset.filter(pk__in=queryset.values("pk")[start : start + per_page + 1])
+    return queryset[: per_page + 1]
+
+
 def uncounted_page(
     request: HttpRequest, queryset: QuerySet, *, per_page: int = PAGE_SIZE, params: QueryDict | None = None
 ) -> UncountedPage:
@@ -139,11 +148,7 @@ def uncounted_page(
     """
 
     def fetch(start: int) -> list[Any]:
-        if start:
-            # Skip rows by id alone, then load the page's rows and their joins:
-            # OFFSET over the full query would join every skipped row too.
-            return list(queryset.filter(pk__in=queryset.values("pk")[start : start + per_page + 1]))
-        return list(queryset[: per_page + 1])
+        return list(_page_query(queryset, start, per_page))
 
     return _uncounted(request.GET if params is None else params, per_page, fetch)
 
@@ -170,12 +175,11 @@ def compiled_uncounted_page(
     if builds is None:
 
         def first(*ids: int) -> QuerySet:
-            return build(*ids)[: per_page + 1]
+            return _page_query(build(*ids), 0, per_page)
 
-        def later(*args: int) -> QuerySet:
+        def later(*args: int) -> QuerySet:  # the page's start last, a placeholder like the ids
             *ids, start = args
-            queryset = build(*ids)
-            return queryset.filter(pk__in=queryset.values("pk")[start : start + per_page + 1])
+            return _page_query(build(*ids), start, per_page)
 
         builds = _page_builds[(build, per_page)] = (first, later)
     first_page, later_page = builds

@@ -23,7 +23,7 @@ from profiles.session import ACTIVE_RACER_KEY, RacerNotActive, activate_racer
 
 def _racer_with_owner(racer_id: int, owner_id: int) -> "RacerProfileQuerySet":
     # Compiled once per process (apex.compiled): building this join took longer than running it.
-    return RacerProfile.objects.filter(pk=racer_id, owner_id=owner_id).select_related("owner").order_by()
+    return RacerProfile.objects.owned_by(owner_id).filter(pk=racer_id).select_related("owner").order_by()
 
 
 def _preload_user_and_racer(request: HtmxHttpRequest) -> None:

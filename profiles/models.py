@@ -23,7 +23,7 @@ class Team(models.Model):
 
 
 class RacerProfileQuerySet(models.QuerySet):
-    def owned_by(self, user: "User") -> "RacerProfileQuerySet":
+    def owned_by(self, user: "User | int") -> "RacerProfileQuerySet":
         return self.filter(owner=user)
 
     def with_vehicle_count(self) -> "RacerProfileQuerySet":

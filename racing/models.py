@@ -14,10 +14,10 @@ from racing.symptoms import Symptom
 
 
 class VehicleQuerySet(models.QuerySet):
-    def owned_by(self, user: User) -> "VehicleQuerySet":
+    def owned_by(self, user: User | int) -> "VehicleQuerySet":
         return self.filter(racer__owner=user)
 
-    def for_racer(self, racer: RacerProfile) -> "VehicleQuerySet":
+    def for_racer(self, racer: RacerProfile | int) -> "VehicleQuerySet":
         return self.filter(racer=racer)
 
     def with_garage_summary(self) -> "VehicleQuerySet":
@@ -142,10 +142,10 @@ class BaselineVersion(SetupValues):
 
 
 class RaceDayQuerySet(models.QuerySet):
-    def owned_by(self, user: User) -> "RaceDayQuerySet":
+    def owned_by(self, user: User | int) -> "RaceDayQuerySet":
         return self.filter(racer__owner=user)
 
-    def for_racer(self, racer: RacerProfile) -> "RaceDayQuerySet":
+    def for_racer(self, racer: RacerProfile | int) -> "RaceDayQuerySet":
         return self.filter(racer=racer)
 
     def open(self) -> "RaceDayQuerySet":
@@ -351,10 +351,10 @@ class RaceDayLap(models.Model):
 
 
 class TrackLogQuerySet(models.QuerySet):
-    def owned_by(self, user: User) -> "TrackLogQuerySet":
+    def owned_by(self, user: User | int) -> "TrackLogQuerySet":
         return self.filter(racer__owner=user)
 
-    def for_racer(self, racer: RacerProfile) -> "TrackLogQuerySet":
+    def for_racer(self, racer: RacerProfile | int) -> "TrackLogQuerySet":
         return self.filter(racer=racer)
 
     def tracks(self) -> list[str]:

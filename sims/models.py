@@ -117,7 +117,7 @@ class SimProfileQuerySet(models.QuerySet):
             return self.filter(Q(is_public=True) | Q(linked_user=user))
         return self.public()
 
-    def linked_to(self, user: "User") -> "SimProfileQuerySet":
+    def linked_to(self, user: "User | int") -> "SimProfileQuerySet":
         return self.filter(linked_user=user)
 
     def unlinked(self) -> "SimProfileQuerySet":
@@ -326,7 +326,7 @@ class VerificationRequest(CodeRequest):
 
 
 class AddRequestQuerySet(CodeRequestQuerySet):
-    def requested_by(self, user: "User") -> "AddRequestQuerySet":
+    def requested_by(self, user: "User | int") -> "AddRequestQuerySet":
         return self.filter(requested_by=user)
 
     def for_identifier(self, simulator: Simulator, identifier: str) -> "AddRequestQuerySet":

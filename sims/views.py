@@ -225,12 +225,12 @@ def _my_profiles_page(
 
 
 def _linked_profiles(user_id: int) -> SimProfileQuerySet:
-    return SimProfile.objects.filter(linked_user_id=user_id).select_related("simulator").by_simulator()
+    return SimProfile.objects.linked_to(user_id).select_related("simulator").by_simulator()
 
 
 def _live_add_requests(user_id: int) -> AddRequestQuerySet:
     # Compiled once per process (apex.compiled): building it cost more than running it.
-    return AddRequest.objects.filter(requested_by_id=user_id).live().for_listing()
+    return AddRequest.objects.requested_by(user_id).live().for_listing()
 
 
 def my_profile_rows(

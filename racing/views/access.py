@@ -33,13 +33,14 @@ from racing.services import RaceDayClosed
 
 
 def _own_vehicle(pk: int, owner_id: int) -> VehicleQuerySet:
-    return Vehicle.objects.filter(pk=pk, racer__owner_id=owner_id).select_related("racer").order_by()
+    return Vehicle.objects.owned_by(owner_id).filter(pk=pk).select_related("racer").order_by()
 
 
 def _own_race_day(pk: int, owner_id: int) -> RaceDayQuerySet:
     # The baseline version's number, not its ~30 columns and a model: the page names the version.
     return (
-        RaceDay.objects.filter(pk=pk, racer__owner_id=owner_id)
+        RaceDay.objects.owned_by(owner_id)
+        .filter(pk=pk)
         .select_related("vehicle", "racer")
         .annotate(based_on_number=F("based_on__number"))
         .order_by()
@@ -47,9 +48,7 @@ def _own_race_day(pk: int, owner_id: int) -> RaceDayQuerySet:
 
 
 def _own_track_log(pk: int, owner_id: int) -> TrackLogQuerySet:
-    return (
-        TrackLog.objects.filter(pk=pk, racer__owner_id=owner_id).select_related("vehicle", "racer").order_by()
-    )
+    return TrackLog.objects.owned_by(owner_id).filter(pk=pk).select_related("vehicle", "racer").order_by()
 
 
 Owned = TypeVar("Owned", Vehicle, RaceDay, TrackLog)

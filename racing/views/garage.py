@@ -31,7 +31,7 @@ def vehicle_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _open_days(racer_id: int) -> RaceDayQuerySet:
     # Their track, date and vehicle only, not a race day's ~60 setup columns.
     return (
-        RaceDay.objects.filter(racer_id=racer_id)
+        RaceDay.objects.for_racer(racer_id)
         .open()
         .select_related("vehicle")
         .only("track", "date", "vehicle__brand", "vehicle__model", "vehicle__nickname")

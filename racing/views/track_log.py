@@ -37,7 +37,7 @@ TIMELINE_FIELDS = (
 
 def _timeline(racer_id: int) -> TrackLogQuerySet:
     # Only what the timeline shows: a race day is linked by its id alone.
-    return TrackLog.objects.filter(racer_id=racer_id).select_related("vehicle").only(*TIMELINE_FIELDS)
+    return TrackLog.objects.for_racer(racer_id).select_related("vehicle").only(*TIMELINE_FIELDS)
 
 
 def round_summaries(race_day_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
