@@ -1,8 +1,8 @@
 """The race day at the track, on a phone with bad signal (390×844, Playwright's offline mode).
 
-Changes recorded without signal are kept on the phone and sent once each
-when it returns; the day opens without signal; a change for a day closed
-meanwhile comes back with its text. The one-handed controls are checked at
+Changes, status taps and rounds recorded without signal are kept on the
+phone and sent once each when it returns; the day opens without signal; a
+change for a day closed meanwhile comes back with its text. The one-handed controls are checked at
 phone size: steppers, one-tap status, 16px inputs and 44px targets.
 """
 
@@ -18,9 +18,13 @@ from racing.tests.factories import make_race_day
 PHONE = {"width": 390, "height": 844}
 
 
-def open_day_on_a_phone(new_context, username: str) -> tuple[Page, RaceDay]:
+def open_day_on_a_phone(new_context, username: str, *, with_change: bool = False) -> tuple[Page, RaceDay]:
     _owner, (racer,) = account_with_racers(username, "Dana")
     race_day = make_race_day(racer, vehicle_with_baseline(racer), track="Genk")
+    if (
+        with_change
+    ):  # on the page from its first load: routes missed requests of a page reloaded through the worker
+        services.race_day_change_add(race_day=race_day, parameter="dr", old_value="3000", new_value="5000")
     context = new_context(viewport=PHONE, has_touch=True, is_mobile=True)
     page = context.new_page()
     login(page, username, PASSWORD)
@@ -183,6 +187,58 @@ def test_a_change_whose_answer_was_lost_is_sent_again_and_stored_once(new_contex
     expect(queue(page, "sent")).to_have_count(1)
     expect(page.locator("#changes-list tbody tr")).to_have_count(1)
     assert RaceDayChange.objects.filter(race_day=race_day).count() == 1
+    assert IdempotencyKey.objects.count() == 1
+
+
+def test_status_taps_made_without_signal_show_at_once_and_are_sent_in_order(new_context):
+    page, race_day = open_day_on_a_phone(new_context, "ivy", with_change=True)
+    change = RaceDayChange.objects.get(race_day=race_day)
+    page.context.set_offline(True)
+
+    row = page.locator("#changes-list tbody tr", has_text="Rear diff oil")
+    row.get_by_role("button", name="Tried").click()
+    row.get_by_role("button", name="Kept").click()
+    # The row shows the last tap at once, marked as waiting; the queue lists both in order.
+    expect(row.get_by_role("button", name="Kept")).to_have_attribute("aria-pressed", "true")
+    expect(row.get_by_role("button", name="Tried")).to_have_attribute("aria-pressed", "false")
+    expect(row).to_contain_text("Waiting for signal")
+    expect(queue(page, "waiting")).to_have_count(2)
+    expect(queue(page, "waiting").first).to_contain_text("(status) Rear diff oil: tried")
+    expect(queue(page, "waiting").last).to_contain_text("(status) Rear diff oil: kept")
+    change.refresh_from_db()
+    assert change.status == "planned"
+    save_screenshot(page, "trackside-offline-status-390")
+
+    page.context.set_offline(False)
+    expect(queue(page, "sent")).to_have_count(2)
+    expect(page.locator('#day-setup [data-param="dr"]')).to_have_text("5000 cSt")
+    expect(row).not_to_contain_text("Waiting for signal")
+    change.refresh_from_db()
+    assert change.status == "kept"
+    assert IdempotencyKey.objects.count() == 2
+
+
+def test_a_status_tap_whose_answer_was_lost_is_sent_again_once(new_context):
+    page, race_day = open_day_on_a_phone(new_context, "jon", with_change=True)
+    change = RaceDayChange.objects.get(race_day=race_day)
+
+    def lose_the_answer(route):
+        route.fetch()
+        route.abort()
+
+    page.route(re.compile(r"/status/$"), lose_the_answer)
+    page.locator("#changes-list tbody tr", has_text="Rear diff oil").get_by_role(
+        "button", name="Kept"
+    ).click()
+    expect(queue(page, "waiting")).to_have_count(1)
+    expect(queue(page, "waiting")).to_contain_text("(status) Rear diff oil: kept")
+    change.refresh_from_db()
+    assert change.status == "kept"
+
+    page.unroute(re.compile(r"/status/$"))
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(queue(page, "sent")).to_have_count(1)
+    expect(page.locator('#day-setup [data-param="dr"]')).to_have_text("5000 cSt")
     assert IdempotencyKey.objects.count() == 1
 
 

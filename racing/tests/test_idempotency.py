@@ -165,6 +165,37 @@ def test_the_offline_queue_reads_json_answers(owner_client, race_day):
     assert RaceDayChange.objects.count() == 1 and not RaceDayRound.objects.exists()
 
 
+def test_a_status_tap_kept_offline_gets_json_answers_once(owner_client, race_day):
+    change = services.race_day_change_add(
+        race_day=race_day, parameter="dr", old_value="3000", new_value="4000"
+    )
+    url = reverse("raceday_change_status", args=[race_day.pk, change.pk])
+    key = _key()
+    tapped = owner_client.post(url, {"status": "kept", "idempotency_key": key}, headers=JSON)
+    assert tapped.status_code == 200 and tapped.json() == {"message": "Rear diff oil: marked kept."}
+    change.refresh_from_db()
+    assert change.status == "kept"
+    # Sent again (the answer was lost on the way): the first answer, nothing run twice.
+    change.status = "tried"
+    change.save(update_fields=["status"])
+    again = owner_client.post(url, {"status": "kept", "idempotency_key": key}, headers=JSON)
+    assert again.json() == tapped.json() and again["Idempotent-Replayed"] == "true"
+    change.refresh_from_db()
+    assert change.status == "tried"
+
+    refused = owner_client.post(url, {"status": "fast", "idempotency_key": _key()}, headers=JSON)
+    assert refused.status_code == 422 and "status" in refused.json()["errors"]
+    other = Client()
+    other.force_login(make_user("stranger"))
+    stranger = other.post(url, {"status": "reverted", "idempotency_key": _key()}, headers=JSON)
+    assert stranger.status_code == 404
+    services.race_day_close(race_day=race_day)
+    closed = owner_client.post(url, {"status": "reverted", "idempotency_key": _key()}, headers=JSON)
+    assert closed.status_code == 409 and "closed" in closed.json()["error"]
+    change.refresh_from_db()
+    assert change.status == "tried"
+
+
 def test_anonymous_and_other_users_cannot_use_a_key_to_write(client, other_client, race_day):
     response = _add_change(other_client, race_day, _key())
     assert response.status_code == 404

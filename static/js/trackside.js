@@ -80,9 +80,9 @@
   });
 
   // --- bad signal: keep what is recorded, send it once when the signal returns -----
-  // A change or round recorded without signal is kept in IndexedDB with the
-  // idempotency key its form carried, and the form gets a new key for the
-  // next one. Each kept item is posted (asking for JSON) until the server
+  // A change, a status tap or a round recorded without signal is kept in
+  // IndexedDB with the idempotency key its form carried (and, for a tap, the
+  // button tapped), and the form gets a new key for the next one. Each kept item is posted (asking for JSON) until the server
   // answers: saved (201, or the first answer again for a key it has seen),
   // refused (409 closed day, 422 bad value: shown with its text, never
   // dropped), or anything else (kept, tried again later).
@@ -132,9 +132,13 @@
     return field.value.trim();
   }
 
-  // What a person reads back: the change or round as they typed it.
-  function describe(form) {
-    if (form.getAttribute("data-offline-queue") === "change") {
+  // What a person reads back: the change or round as they typed it, the status as they tapped it.
+  function describe(form, submitter) {
+    var kind = form.getAttribute("data-offline-queue");
+    if (kind === "status") {
+      return form.getAttribute("data-offline-text") + ": " + (submitter ? submitter.textContent.trim().toLowerCase() : "");
+    }
+    if (kind === "change") {
       var text = value(form, "parameter") + ": " + (value(form, "old_value") || "not set") + " → " +
         (value(form, "new_value") || "not set");
       if (value(form, "status")) { text += " (" + value(form, "status").toLowerCase() + ")"; }
@@ -147,16 +151,37 @@
     return round;
   }
 
-  function keep(form) {
+  // A tap kept on the phone shows at once on its buttons, marked as waiting (the list is
+  // read again from the server once it is sent).
+  function showTapped(form, submitter) {
+    Array.prototype.forEach.call(form.querySelectorAll("button[name=status]"), function (button) {
+      var tapped = button === submitter;
+      button.setAttribute("aria-pressed", tapped ? "true" : "false");
+      button.classList.toggle("secondary", !tapped);
+    });
+    var mark = form.querySelector("[data-waiting-mark]");
+    if (!mark) {
+      mark = document.createElement("p");
+      mark.className = "muted waiting-mark";
+      mark.setAttribute("data-waiting-mark", "");
+      form.appendChild(mark);
+    }
+    mark.textContent = "Waiting for signal: kept on this phone.";
+  }
+
+  function keep(form, submitter) {
     var fields = [];
     new FormData(form).forEach(function (v, name) { fields.push([name, String(v)]); });
+    // The tapped button's own name and value (a status), which FormData leaves out.
+    if (submitter && submitter.name) { fields.push([submitter.name, submitter.value]); }
     var keyField = form.elements.idempotency_key;
     var item = {
       key: keyField.value, url: form.getAttribute("action"), day: dayUrl, at: Date.now(),
-      kind: form.getAttribute("data-offline-queue"), fields: fields, text: describe(form),
+      kind: form.getAttribute("data-offline-queue"), fields: fields, text: describe(form, submitter),
       state: "waiting", message: "",
     };
     keyField.value = newKey();
+    if (item.kind === "status") { showTapped(form, submitter); }
     form.reset();
     if (form.elements.new_value) { form.elements.new_value.placeholder = ""; }
     form.dataset.dirty = "0";
@@ -166,6 +191,7 @@
 
   // No signal at all: the form is kept before htmx (or the browser) tries to send it.
   var lastSubmit = null;
+  var lastSubmitter = null;
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-offline-queue]")) { return; }
@@ -173,15 +199,16 @@
     if (!navigator.onLine) {
       event.preventDefault();
       event.stopImmediatePropagation();
-      keep(form);
+      keep(form, event.submitter);
     } else {
       lastSubmit = form;
+      lastSubmitter = event.submitter;
     }
   }, true);
   // Signal that looked fine but dropped: htmx could not send it, so it is kept.
   document.addEventListener("htmx:sendError", function (event) {
     var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form[data-offline-queue]");
-    if (form && form === lastSubmit) { keep(form); }
+    if (form && form === lastSubmit) { keep(form, lastSubmitter); }
   });
 
   function messageOf(answer) {
@@ -272,7 +299,7 @@
         state.className = "queue-state";
         state.textContent = LABELS[item.state];
         li.appendChild(state);
-        li.appendChild(document.createTextNode(item.kind === "round" ? "(round) " : "(change) "));
+        li.appendChild(document.createTextNode("(" + item.kind + ") "));
         if (item.state === "refused") {
           li.appendChild(document.createTextNode(item.message));
           var text = document.createElement("pre");
