@@ -48,13 +48,16 @@ def test_profile_page_shows_the_charts_and_the_table_to_anonymous(client, db):
     assert page.count("<svg") == 4
     assert "Finishing position per event" in page and "Best lap per event" in page
     assert '<td data-label="Pos.">P7</td>' in page  # the table, the charts' text alternative
+    assert "appear from the second result" not in page
 
 
 def test_one_result_draws_no_chart(client, db):
     simulator = make_simulator()
     profile = make_profile(simulator)
     make_result(make_event(simulator), profile, position=2, best_lap_ms=90_000)
-    assert "<svg" not in client.get(profile.get_absolute_url()).content.decode()
+    page = client.get(profile.get_absolute_url()).content.decode()
+    assert "<svg" not in page
+    assert "Charts of finishing position and best lap per event appear from the second result." in page
 
 
 def test_private_profile_charts_only_for_its_linked_user(client, user, other_user):
