@@ -221,15 +221,14 @@ def raceday_change_status(request: AuthenticatedHttpRequest, pk: int, change_pk:
     form = RaceDayChangeStatusForm(request.POST)
     if form.is_valid():
         services.race_day_change_set_status(change=change, status=form.cleaned_data["status"])
+    marked = f"{change.param.label}: marked {change.get_status_display().lower()}."
     if wants_json(request):  # a tap the offline queue kept: what it shows beside the tap
         if not form.is_valid():
             return JsonResponse({"errors": form.errors.get_json_data()}, status=422)
-        return JsonResponse(
-            {"message": f"{change.param.label}: marked {change.get_status_display().lower()}."}
-        )
+        return JsonResponse({"message": marked})
     if not request.htmx:
         if form.is_valid():
-            messages.success(request, f"{change.param.label}: marked {change.get_status_display().lower()}.")
+            messages.success(request, marked)
         else:
             messages.error(request, f"{change.param.label}: choose one of planned, tried, kept or reverted.")
         return redirect(race_day)

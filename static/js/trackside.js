@@ -82,10 +82,11 @@
   // --- bad signal: keep what is recorded, send it once when the signal returns -----
   // A change, a status tap or a round recorded without signal is kept in
   // IndexedDB with the idempotency key its form carried (and, for a tap, the
-  // button tapped), and the form gets a new key for the next one. Each kept item is posted (asking for JSON) until the server
-  // answers: saved (201, or the first answer again for a key it has seen),
-  // refused (409 closed day, 422 bad value: shown with its text, never
-  // dropped), or anything else (kept, tried again later).
+  // button tapped), and the form gets a new key for the next one. Each kept
+  // item is posted (asking for JSON) until the server answers: saved (201 for
+  // a change or round, 200 for a tap, or the first answer again for a key it
+  // has seen), refused (409 closed day, 422 bad value: shown with its text,
+  // never dropped), or anything else (kept, tried again later).
   var panel = document.getElementById("offline-queue");
   if (!panel || !window.indexedDB) { return; }
   var dayUrl = panel.getAttribute("data-race-day-url");
