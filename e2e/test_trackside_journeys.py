@@ -2,8 +2,9 @@
 
 Changes, status taps and rounds recorded without signal are kept on the
 phone and sent once each when it returns; the day opens without signal; a
-change for a day closed meanwhile comes back with its text. The one-handed controls are checked at
-phone size: steppers, one-tap status, 16px inputs and 44px targets.
+change for a day closed meanwhile comes back with its text. The one-handed
+controls are checked at phone size: steppers, one-tap status, 16px inputs
+and 44px targets.
 """
 
 import re
@@ -21,9 +22,9 @@ PHONE = {"width": 390, "height": 844}
 def open_day_on_a_phone(new_context, username: str, *, with_change: bool = False) -> tuple[Page, RaceDay]:
     _owner, (racer,) = account_with_racers(username, "Dana")
     race_day = make_race_day(racer, vehicle_with_baseline(racer), track="Genk")
-    if (
-        with_change
-    ):  # on the page from its first load: routes missed requests of a page reloaded through the worker
+    # A change on the page from its first load: Playwright's routes missed the
+    # requests of a page reloaded through the service worker.
+    if with_change:
         services.race_day_change_add(race_day=race_day, parameter="dr", old_value="3000", new_value="5000")
     context = new_context(viewport=PHONE, has_touch=True, is_mobile=True)
     page = context.new_page()

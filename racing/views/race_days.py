@@ -3,6 +3,7 @@
 from functools import wraps
 from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
@@ -55,6 +56,11 @@ def closed_race_day_redirects(view: View) -> View:
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
     return cast(View, wrapped)
+
+
+def _refused(form: forms.BaseForm) -> JsonResponse:
+    """A form the offline queue sent, refused: each field's errors, shown beside what it kept."""
+    return JsonResponse({"errors": form.errors.get_json_data()}, status=422)
 
 
 def _changes(race_day_id: int) -> RaceDayChangeQuerySet:
@@ -202,7 +208,7 @@ def raceday_change_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             return _saved(request, race_day, "Change recorded.")
         form = RaceDayChangeForm(race_day=race_day)
     elif wants_json(request):
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=422)
+        return _refused(form)
     elif not request.htmx:
         context = _raceday_context(race_day, change_form=form, round_form=RaceDayRoundForm())
         return render(request, "racing/raceday_detail.html", context, status=422)
@@ -224,7 +230,7 @@ def raceday_change_status(request: AuthenticatedHttpRequest, pk: int, change_pk:
     marked = f"{change.param.label}: marked {change.get_status_display().lower()}."
     if wants_json(request):  # a tap the offline queue kept: what it shows beside the tap
         if not form.is_valid():
-            return JsonResponse({"errors": form.errors.get_json_data()}, status=422)
+            return _refused(form)
         return JsonResponse({"message": marked})
     if not request.htmx:
         if form.is_valid():
@@ -251,7 +257,7 @@ def raceday_round_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             return _saved(request, race_day, "Round recorded.")
         form = RaceDayRoundForm()
     elif wants_json(request):
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=422)
+        return _refused(form)
     elif not request.htmx:
         context = _raceday_context(
             race_day, change_form=RaceDayChangeForm(race_day=race_day), round_form=form

@@ -192,7 +192,6 @@
 
   // No signal at all: the form is kept before htmx (or the browser) tries to send it.
   var lastSubmit = null;
-  var lastSubmitter = null;
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-offline-queue]")) { return; }
@@ -203,13 +202,14 @@
       keep(form, event.submitter);
     } else {
       lastSubmit = form;
-      lastSubmitter = event.submitter;
     }
   }, true);
-  // Signal that looked fine but dropped: htmx could not send it, so it is kept.
+  // Signal that looked fine but dropped: htmx could not send it, so it is kept
+  // (with the button tapped, from the submit event htmx answered).
   document.addEventListener("htmx:sendError", function (event) {
     var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form[data-offline-queue]");
-    if (form && form === lastSubmit) { keep(form, lastSubmitter); }
+    var submit = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (form && form === lastSubmit) { keep(form, submit && submit.submitter); }
   });
 
   function messageOf(answer) {
