@@ -17,6 +17,8 @@ TEXT_PAIRS = [
     ("link", "bg"),
     ("link", "card"),
     ("ok-text", "card"),  # a diff's added value
+    ("ok-text", "changed"),  # ... on a changed row
+    ("bad-text", "changed"),  # ... and the value it replaced
     ("ok-text", "soft-warn"),  # "Sent" in the race day's offline queue
     ("bad-text", "card"),
     ("bad-text", "bad-bg"),  # "Not saved" in the offline queue
