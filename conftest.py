@@ -98,6 +98,24 @@ def pytest_collection_finish(session):
         )
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file (one per worker), not memory.
+
+    With an in-memory database Django hands the browser tests' live server
+    the test thread's own connection; a query from the test while the server
+    answers the browser (the service worker refreshing a page, say) ran two
+    threads on one connection: a 500 and a worker that died (seen in CI).
+    A file gives the server a connection of its own; WAL and the busy
+    timeout of the settings let the two work together.
+    """
+    for alias, database in settings.DATABASES.items():
+        if database["ENGINE"] == "django.db.backends.sqlite3":
+            database.setdefault("TEST", {})["NAME"] = str(
+                tmp_path_factory.mktemp("sqlite") / f"{alias}.sqlite3"
+            )
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """MD5 instead of PBKDF2 (about a third of a second a password): tests prove behaviour, not key stretching."""

@@ -18,3 +18,11 @@ def test_missing_chromium_fails_with_the_install_command(tmp_path, monkeypatch, 
 
 def test_installed_chromium_is_accepted():
     require_chromium(CHROMIUM)
+
+
+def test_the_live_server_has_a_database_connection_of_its_own(django_db_setup, live_server):
+    # The test database exists before the server starts (as in a full run).
+    # Django would hand the server the test thread's connection to an
+    # in-memory SQLite database: a test's query and the browser's request
+    # could then run on one connection at once.
+    assert live_server.thread.connections_override == {}
