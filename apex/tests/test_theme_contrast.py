@@ -1,5 +1,6 @@
 """The theme's text colours meet WCAG AA (4.5:1) on the backgrounds they are written on, light and dark."""
 
+import functools
 import re
 from pathlib import Path
 
@@ -27,6 +28,7 @@ TEXT_PAIRS = [
 ]
 
 
+@functools.cache
 def _themes() -> dict[str, dict[str, str]]:
     css = CSS.read_text()
     light = css[: css.index("@media (prefers-color-scheme: dark)")]

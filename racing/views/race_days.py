@@ -63,6 +63,10 @@ def _refused(form: forms.BaseForm) -> JsonResponse:
     return JsonResponse({"errors": form.errors.get_json_data()}, status=422)
 
 
+def _marked(change: RaceDayChange) -> str:
+    return f"{change.param.label}: marked {change.get_status_display().lower()}."
+
+
 def _changes(race_day_id: int) -> RaceDayChangeQuerySet:
     # Compiled once per process (apex.compiled): read on every view and tap of a race day.
     return RaceDayChange.objects.filter(race_day_id=race_day_id)
@@ -225,16 +229,14 @@ def raceday_change_status(request: AuthenticatedHttpRequest, pk: int, change_pk:
     race_day = get_own_open_race_day(request, pk)
     change = get_object_or_404(race_day.changes, pk=change_pk)
     form = RaceDayChangeStatusForm(request.POST)
-    if form.is_valid():
+    saved = form.is_valid()
+    if saved:
         services.race_day_change_set_status(change=change, status=form.cleaned_data["status"])
-    marked = f"{change.param.label}: marked {change.get_status_display().lower()}."
     if wants_json(request):  # a tap the offline queue kept: what it shows beside the tap
-        if not form.is_valid():
-            return _refused(form)
-        return JsonResponse({"message": marked})
+        return JsonResponse({"message": _marked(change)}) if saved else _refused(form)
     if not request.htmx:
-        if form.is_valid():
-            messages.success(request, marked)
+        if saved:
+            messages.success(request, _marked(change))
         else:
             messages.error(request, f"{change.param.label}: choose one of planned, tried, kept or reverted.")
         return redirect(race_day)
