@@ -83,3 +83,12 @@ def test_laps_in_two_rounds_with_a_change_between_show_on_the_analysis(page):
     expect(stats).to_contain_text("Between R1 and R2 Qualifier")
     expect(stats).to_contain_text("more drive on exit")
     assert_fields_labelled(page)
+
+    # The lap table is folded, and its summary says so with a triangle that turns when opened.
+    summary = page.get_by_text("Every lap as a table")
+    marker = "(el) => getComputedStyle(el, '::before').content"
+    assert summary.evaluate(marker) == '"▸"'
+    expect(page.get_by_role("table", name="Lap times by lap number")).to_be_hidden()
+    summary.click()
+    expect(page.get_by_role("table", name="Lap times by lap number")).to_be_visible()
+    assert summary.evaluate(marker) == '"▾"'

@@ -171,6 +171,24 @@ def test_one_thumb_no_zoom_steppers_and_one_tap_status(new_context):
     save_screenshot(page, "trackside-one-handed-390")
 
 
+def test_the_four_status_buttons_are_two_by_two_on_a_phone_and_beside_the_setup(new_context):
+    page, _race_day = open_day_on_a_phone(new_context, "fig", with_change=True)
+    buttons = page.locator("#changes-list tbody tr").first.locator(".status-buttons button")
+    boxes_js = (
+        "(els) => els.map((e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width]; })"
+    )
+    for width, height in [(390, 844), (1366, 768)]:
+        page.set_viewport_size({"width": width, "height": height})
+        boxes = buttons.evaluate_all(boxes_js)
+        assert len(boxes) == 4
+        # Planned and Tried on one row, Kept and Reverted on the next, in two columns of one width.
+        lefts = sorted({round(left) for left, _top, _w in boxes})
+        tops = sorted({round(top) for _left, top, _w in boxes})
+        assert len(lefts) == 2 and len(tops) == 2, (width, boxes)
+        assert [round(b[1]) for b in boxes] == [tops[0], tops[0], tops[1], tops[1]], (width, boxes)
+        assert max(b[2] for b in boxes) - min(b[2] for b in boxes) < 1, (width, boxes)
+
+
 def test_a_change_whose_answer_was_lost_is_sent_again_and_stored_once(new_context):
     page, race_day = open_day_on_a_phone(new_context, "gil")
 
