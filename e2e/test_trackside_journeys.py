@@ -33,11 +33,18 @@ def open_day_on_a_phone(new_context, username: str, *, with_change: bool = False
     page.wait_for_load_state()
     # The service worker controls the page and keeps it (first visit included).
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.wait_for_function(
-        "(path) => caches.open('apex-pages-v1').then((c) => c.match(path)).then((r) => !!r)",
-        arg=race_day.get_absolute_url(),
-    )
+    wait_until_kept(page, race_day.get_absolute_url())
     return page, race_day
+
+
+def wait_until_kept(page: Page, path: str) -> None:
+    """Until the service worker holds a copy of the page (wait_for_function would not wait on a promise)."""
+    kept = "(path) => caches.open('apex-pages-v1').then((c) => c.match(path)).then((r) => !!r)"
+    for _ in range(100):
+        if page.evaluate(kept, path):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{path} was not kept on the phone")
 
 
 def record(page: Page, parameter: str, old: str, *, new: str = "", steps: int = 0, why: str = "") -> None:
