@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.helpers import PASSWORD, account_with_racers, field, login, save_screenshot, vehicle_with_baseline
 from racing import services
-from racing.models import IdempotencyKey, RaceDay, RaceDayChange, RaceDayRound
+from racing.models import IdempotencyKey, RaceDay, RaceDayChange, RaceDayRound, TrackLog
 from racing.tests.factories import make_race_day
 
 PHONE = {"width": 390, "height": 844}
@@ -135,6 +135,64 @@ def test_a_change_for_a_day_closed_meanwhile_comes_back_with_its_text(new_contex
     expect(refused.locator("pre")).to_have_text("Front camber (°): -1.5 → -1.0 (planned) — more steering")
     refused.get_by_role("button", name=re.compile("Dismiss")).click()
     expect(refused).to_have_count(0)
+
+
+def close_without_signal(page: Page, race_day: RaceDay, note: str) -> None:
+    """Offline already: the day's closing page opens from the phone and keeps the closing."""
+    wait_until_kept(page, race_day.get_close_url())
+    page.get_by_role("link", name="Close race day").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Close the race day at Genk?")
+    form = page.locator("form[data-offline-queue=close]")
+    field(form, "Note").fill(note)
+    form.get_by_role("button", name="Close race day").click()
+    # Back on the day (opened from the phone), the closing waits after what was kept before it.
+    expect(page).to_have_url(re.compile(re.escape(race_day.get_absolute_url()) + "$"))
+    expect(queue(page, "waiting").last).to_contain_text(f"(close) Close the race day at Genk — {note}")
+
+
+def test_a_day_closed_without_signal_closes_after_what_was_kept_before_it(new_context):
+    page, race_day = open_day_on_a_phone(new_context, "hal")
+    page.context.set_offline(True)
+    record(page, "Rear diff oil (cSt)", "3000", new="5000", why="drive on exit")
+    close_without_signal(page, race_day, "Dry all day")
+    expect(queue(page, "waiting")).to_have_count(2)
+    save_screenshot(page, "trackside-close-waiting-390")
+    race_day.refresh_from_db()
+    assert race_day.is_open and not RaceDayChange.objects.exists()
+
+    page.context.set_offline(False)
+    # Sent in order; the day's page is read again, closed, with what was sent listed.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("closed")
+    expect(queue(page, "sent")).to_have_count(2)
+    race_day.refresh_from_db()
+    assert not race_day.is_open
+    log = TrackLog.objects.get(race_day=race_day)
+    assert "Rear diff oil: 3000 → 5000" in log.note and "Dry all day" in log.note
+    assert RaceDayChange.objects.count() == 1 and IdempotencyKey.objects.count() == 2
+
+
+def test_a_closing_kept_offline_waits_while_a_change_before_it_is_refused(new_context):
+    page, race_day = open_day_on_a_phone(new_context, "ida")
+    page.context.set_offline(True)
+    record(page, "Rear diff oil (cSt)", "3000", new="5", why="typo")  # below the oil's range: refused
+    close_without_signal(page, race_day, "Wet later")
+
+    page.context.set_offline(False)
+    refused = queue(page, "refused")
+    expect(refused).to_have_count(1)
+    expect(queue(page, "waiting")).to_contain_text("sent once what was not saved above is dismissed")
+    race_day.refresh_from_db()
+    assert race_day.is_open
+    save_screenshot(page, "trackside-close-held-390")
+
+    # Dismissed (copied): the closing goes at the next try.
+    refused.get_by_role("button", name=re.compile("Dismiss")).click()
+    page.context.set_offline(True)
+    page.context.set_offline(False)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("closed")
+    race_day.refresh_from_db()
+    assert not race_day.is_open and "Wet later" in TrackLog.objects.get(race_day=race_day).note
+    assert not RaceDayChange.objects.exists()
 
 
 def test_one_thumb_no_zoom_steppers_and_one_tap_status(new_context):

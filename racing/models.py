@@ -204,6 +204,9 @@ class RaceDay(SetupValues):
     def get_absolute_url(self) -> str:
         return link("raceday_detail", self.pk)
 
+    def get_close_url(self) -> str:
+        return link("raceday_close", self.pk)
+
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN

@@ -196,6 +196,40 @@ def test_a_status_tap_kept_offline_gets_json_answers_once(owner_client, race_day
     assert change.status == "tried"
 
 
+def test_closing_kept_offline_gets_json_answers_once(owner_client, race_day):
+    services.race_day_change_add(race_day=race_day, parameter="dr", old_value="3000", new_value="4000")
+    url = reverse("raceday_close", args=[race_day.pk])
+    key = _key()
+    closed = owner_client.post(url, {"note": "Dry all day", "idempotency_key": key}, headers=JSON)
+    assert closed.status_code == 200
+    assert closed.json() == {"message": "Race day closed and summarised in the track log."}
+    race_day.refresh_from_db()
+    assert race_day.status == "closed"
+    log = TrackLog.objects.get(race_day=race_day)
+    assert "Rear diff oil: 3000 → 4000" in log.note and "Dry all day" in log.note
+    # Sent again (the answer was lost on the way): the first answer, one summary.
+    again = owner_client.post(url, {"note": "Dry all day", "idempotency_key": key}, headers=JSON)
+    assert again.json() == closed.json() and again["Idempotent-Replayed"] == "true"
+    assert TrackLog.objects.filter(race_day=race_day).count() == 1
+    # Closed meanwhile (another phone): refused with the reason, nothing written.
+    late = owner_client.post(url, {"note": "late", "idempotency_key": _key()}, headers=JSON)
+    assert late.status_code == 409 and "closed" in late.json()["error"]
+    assert TrackLog.objects.filter(race_day=race_day).count() == 1
+
+
+def test_closing_with_htmx_goes_on_to_the_promotion_page(owner_client, race_day):
+    url = reverse("raceday_close", args=[race_day.pk])
+    other = Client()
+    other.force_login(make_user("stranger"))
+    assert other.post(url, {"idempotency_key": _key()}, headers={**HX, **JSON}).status_code == 404
+    response = owner_client.post(url, {"idempotency_key": _key()}, headers=HX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("raceday_promote", args=[race_day.pk])
+    again = owner_client.post(url, {"idempotency_key": _key()}, headers=HX)
+    assert again["HX-Redirect"] == race_day.get_absolute_url()  # closed: the day's page says so
+    assert TrackLog.objects.filter(race_day=race_day).count() == 1
+
+
 def test_anonymous_and_other_users_cannot_use_a_key_to_write(client, other_client, race_day):
     response = _add_change(other_client, race_day, _key())
     assert response.status_code == 404

@@ -274,14 +274,18 @@ def raceday_round_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @idempotent
 @closed_race_day_redirects
 def raceday_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Close the day into the track log; sent by the offline queue too when it was closed without signal."""
     race_day = get_own_open_race_day(request, pk)
     form = RaceDayCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.race_day_close(race_day=race_day, note=form.cleaned_data["note"])
+        if wants_json(request):
+            return JsonResponse({"message": "Race day closed and summarised in the track log."})
         messages.success(
             request, "Race day closed and summarised in your track log. Keep the day's setup as the baseline?"
         )
-        return redirect("raceday_promote", pk=race_day.pk)
+        url = reverse("raceday_promote", args=[race_day.pk])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     return render(request, "racing/raceday_close.html", {"race_day": race_day, "form": form})
 
 

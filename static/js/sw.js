@@ -1,7 +1,9 @@
 // Apex's service worker (served at /sw.js by apex.views.service_worker).
 //
-// Race-day pages and the race-day list are fetched from the network when
-// there is signal, and the last copy is kept so they open without it.
+// Race-day pages (a day and its closing page) and the race-day list are
+// fetched from the network when there is signal, and the last copy is kept so
+// they open without it; a page that now redirects (the closing page of a day
+// closed since) is dropped.
 // Static files are kept as they are fetched. Nothing else is touched.
 // Writes are never replayed here: the race-day page queues them itself
 // (static/js/trackside.js) and sends each once with its idempotency key.
@@ -9,7 +11,7 @@
 
 var PAGES = "apex-pages-v1";
 var STATIC = "apex-static-v1";
-var KEPT_PAGE = /^\/race-days\/(\d+\/)?$/;
+var KEPT_PAGE = /^\/race-days\/(\d+\/(close\/)?)?$/;
 var HASHED = /\.[0-9a-f]{12}\.[a-z0-9]+$/;  // collectstatic's names never change content
 
 self.addEventListener("install", function () { self.skipWaiting(); });
@@ -60,9 +62,10 @@ function offlinePage() {
 
 function keepPage(url) {
   return fetch(url, { credentials: "same-origin" }).then(function (response) {
-    if (response.ok && !response.redirected) {
-      return caches.open(PAGES).then(function (cache) { return cache.put(url, response); });
-    }
+    return caches.open(PAGES).then(function (cache) {
+      if (response.ok && !response.redirected) { return cache.put(url, response); }
+      if (response.redirected) { return cache.delete(url); }
+    });
   });
 }
 
@@ -72,6 +75,8 @@ function page(request) {
     if (response.ok && !response.redirected && KEPT_PAGE.test(path)) {
       var copy = response.clone();
       caches.open(PAGES).then(function (cache) { cache.put(path, copy); });
+    } else if (response.redirected && KEPT_PAGE.test(path)) {
+      caches.open(PAGES).then(function (cache) { cache.delete(path); });
     }
     return response;
   }).catch(function () {
@@ -106,18 +111,27 @@ self.addEventListener("fetch", function (event) {
 });
 
 // The race-day page asks for itself (and its static files) to be kept as soon
-// as it loads, so the first visit already works without signal; logging out
-// forgets every kept page.
+// as it loads, so the first visit already works without signal, and for its
+// closing page ("missing": fetched only when not kept yet, not on every
+// visit); logging out forgets every kept page.
+function keepIfMissing(path) {
+  return caches.open(PAGES).then(function (cache) { return cache.match(path); }).then(function (kept) {
+    return kept ? null : keepPage(path);
+  });
+}
+
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "keep") {
-    var path = new URL(data.url, self.location.origin).pathname;
-    var work = [KEPT_PAGE.test(path) ? keepPage(path) : Promise.resolve()];
+    var pathOf = function (url) { return new URL(url, self.location.origin).pathname; };
+    var fresh = (data.url ? [pathOf(data.url)] : []).filter(function (p) { return KEPT_PAGE.test(p); });
+    var missing = (data.missing || []).map(pathOf).filter(function (p) { return KEPT_PAGE.test(p); });
+    var work = fresh.map(keepPage).concat(missing.map(keepIfMissing));
     (data.assets || []).forEach(function (asset) {
       work.push(caches.open(STATIC).then(function (cache) { return cache.add(asset); }).catch(function () {}));
     });
     event.waitUntil(Promise.all(work).then(function () {
-      if (event.source) { event.source.postMessage({ type: "kept", url: path }); }
+      if (event.source) { event.source.postMessage({ type: "kept", url: fresh[0] || missing[0] || "" }); }
     }).catch(function () {}));
   } else if (data.type === "forget") {
     event.waitUntil(caches.delete(PAGES));

@@ -80,16 +80,20 @@
   });
 
   // --- bad signal: keep what is recorded, send it once when the signal returns -----
-  // A change, a status tap or a round recorded without signal is kept in
-  // IndexedDB with the idempotency key its form carried (and, for a tap, the
-  // button tapped), and the form gets a new key for the next one. Each kept
-  // item is posted (asking for JSON) until the server answers: saved (201 for
-  // a change or round, 200 for a tap, or the first answer again for a key it
-  // has seen), refused (409 closed day, 422 bad value: shown with its text,
-  // never dropped), or anything else (kept, tried again later).
+  // A change, a status tap, a round or the day's closing recorded without
+  // signal is kept in IndexedDB with the idempotency key its form carried
+  // (and, for a tap, the button tapped), and the form gets a new key for the
+  // next one. Each kept item is posted (asking for JSON), oldest first, until
+  // the server answers: saved (201 for a change or round, 200 for a tap or
+  // the closing, or the first answer again for a key it has seen), refused
+  // (409 closed day, 422 bad value: shown with its text, never dropped), or
+  // anything else (kept, tried again later). The closing waits while
+  // something kept before it for the day was refused: closed, the day could
+  // no longer take it once corrected.
   var panel = document.getElementById("offline-queue");
   if (!panel || !window.indexedDB) { return; }
   var dayUrl = panel.getAttribute("data-race-day-url");
+  var closeUrl = panel.getAttribute("data-close-url");
 
   function newKey() {
     if (window.crypto.randomUUID) { return window.crypto.randomUUID(); }
@@ -139,6 +143,9 @@
     if (kind === "status") {
       return form.getAttribute("data-offline-text") + ": " + (submitter ? submitter.textContent.trim().toLowerCase() : "");
     }
+    if (kind === "close") {
+      return form.getAttribute("data-offline-text") + (value(form, "note") ? " — " + value(form, "note") : "");
+    }
     if (kind === "change") {
       var text = value(form, "parameter") + ": " + (value(form, "old_value") || "not set") + " → " +
         (value(form, "new_value") || "not set");
@@ -187,7 +194,11 @@
     if (form.elements.new_value) { form.elements.new_value.placeholder = ""; }
     form.dataset.dirty = "0";
     Array.prototype.forEach.call(form.querySelectorAll("[data-steppers]"), function (s) { s.hidden = true; });
-    return putItem(item).then(render);
+    return putItem(item).then(function () {
+      // Closing is kept from the closing page: back to the day, which opens without signal and lists it.
+      if (item.kind === "close" && location.pathname !== dayUrl) { location.assign(dayUrl); }
+      return render();
+    });
   }
 
   // No signal at all: the form is kept before htmx (or the browser) tries to send it.
@@ -223,21 +234,35 @@
     return answer.message || "";
   }
 
+  var HELD = "Waiting: sent once what was not saved above is dismissed (record it again first if the day should have it).";
   var sending = false;
   function send() {
     if (sending || !navigator.onLine) { return Promise.resolve(); }
     sending = true;
-    var sent = 0;
+    var sent = 0, closedHere = false;
     return allItems().then(function (items) {
-      var waiting = items.filter(function (i) { return i.state === "waiting"; });
-      return waiting.reduce(function (chain, item) {
+      return items.reduce(function (chain, item) {
         return chain.then(function (go) {
-          if (go === false) { return false; }
-          return sendOne(item).then(function (done) { if (done) { sent += 1; } return done !== null; });
+          if (go === false || item.state !== "waiting") { return go; }
+          if (item.kind === "close" && items.some(function (i) {
+            return i.day === item.day && i.at < item.at && i.state === "refused";
+          })) {
+            item.message = HELD;
+            return putItem(item).then(function () { return true; });
+          }
+          return sendOne(item).then(function (done) {
+            if (done && item.state === "sent") {
+              sent += 1;
+              if (item.kind === "close" && item.day === dayUrl) { closedHere = true; }
+            }
+            return done !== null;
+          });
         });
       }, Promise.resolve(true));
     }).catch(function () {}).then(function () {
       sending = false;
+      // The day closed: its page is a record now, read again whole (the queue stays to be read).
+      if (closedHere) { location.assign(dayUrl); return; }
       render();
       if (sent > 0) { refreshDay(); }
     });
@@ -330,15 +355,20 @@
   }
 
   // Keep this page (and its styles and scripts) in the service worker's cache,
-  // so it opens without signal from the first visit on.
-  function keepThisPage() {
+  // so it opens without signal from the first visit on, and the day's closing
+  // page once (refresh false: only the closing page, if it is not kept yet).
+  function keepThisPage(refresh) {
     if (!("serviceWorker" in navigator)) { return; }
     navigator.serviceWorker.ready.then(function (registration) {
-      var assets = Array.prototype.map.call(
+      var assets = refresh === false ? [] : Array.prototype.map.call(
         document.querySelectorAll("link[rel=stylesheet][href], script[src]"),
         function (el) { return el.getAttribute("href") || el.getAttribute("src"); }
       );
-      if (registration.active) { registration.active.postMessage({ type: "keep", url: dayUrl, assets: assets }); }
+      if (registration.active) {
+        registration.active.postMessage({
+          type: "keep", url: refresh === false ? "" : dayUrl, missing: closeUrl ? [closeUrl] : [], assets: assets,
+        });
+      }
     });
   }
 
@@ -350,7 +380,8 @@
   window.addEventListener("online", send);
   window.addEventListener("offline", render);
   render().then(send);
-  // A page the worker served is kept already; the first visit, before it took over, is not.
-  if ("serviceWorker" in navigator && !navigator.serviceWorker.controller) { keepThisPage(); }
+  // A page the worker served is kept already (its closing page perhaps not); the first visit,
+  // before it took over, is not.
+  if ("serviceWorker" in navigator) { keepThisPage(navigator.serviceWorker.controller ? false : undefined); }
   setInterval(send, 20000);
 })();
