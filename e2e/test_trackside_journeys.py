@@ -156,6 +156,7 @@ def test_a_day_closed_without_signal_closes_after_what_was_kept_before_it(new_co
     record(page, "Rear diff oil (cSt)", "3000", new="5000", why="drive on exit")
     close_without_signal(page, race_day, "Dry all day")
     expect(queue(page, "waiting")).to_have_count(2)
+    expect(page.get_by_role("link", name="Close race day")).to_be_hidden()  # kept once, not offered again
     save_screenshot(page, "trackside-close-waiting-390")
     race_day.refresh_from_db()
     assert race_day.is_open and not RaceDayChange.objects.exists()

@@ -351,6 +351,9 @@
       });
       panel.querySelector("[data-offline-note]").hidden = navigator.onLine;
       panel.hidden = navigator.onLine && mine.length === 0;
+      // A closing kept on the phone: the day closes when it is sent, not a second time.
+      var closing = mine.some(function (i) { return i.kind === "close" && i.state === "waiting"; });
+      Array.prototype.forEach.call(document.querySelectorAll("[data-close-link]"), function (a) { a.hidden = closing; });
     }).catch(function () {});
   }
 
