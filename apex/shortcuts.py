@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 
@@ -51,6 +52,13 @@ def safe_referer(request: HttpRequest) -> str | None:
     ):
         return referer
     return None
+
+
+def redirect_whole_page(request: HttpRequest, url: str) -> HttpResponse:
+    """Send the browser to ``url`` as a new page: HX-Redirect for htmx (not a fragment swap), 302 otherwise."""
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 def redirect_next(request: HttpRequest, default: str = "/") -> HttpResponse:

@@ -13,12 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from apex.compiled import compiled
 from apex.http import AuthenticatedHttpRequest, View
 from apex.pagination import counted_page
-from apex.shortcuts import render_page
+from apex.shortcuts import redirect_whole_page, render_page
 from racing import services
 from racing.forms import (
     RaceDayChangeForm,
@@ -52,8 +51,7 @@ def closed_race_day_redirects(view: View) -> View:
             if wants_json(request):  # the offline queue shows the reason beside what it could not send
                 return JsonResponse({"error": str(closed)}, status=409)
             messages.error(request, str(closed))
-            url = reverse("raceday_detail", args=[kwargs["pk"]])
-            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+            return redirect_whole_page(request, reverse("raceday_detail", args=[kwargs["pk"]]))
 
     return cast(View, wrapped)
 
@@ -284,8 +282,7 @@ def raceday_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, "Race day closed and summarised in your track log. Keep the day's setup as the baseline?"
         )
-        url = reverse("raceday_promote", args=[race_day.pk])
-        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        return redirect_whole_page(request, reverse("raceday_promote", args=[race_day.pk]))
     return render(request, "racing/raceday_close.html", {"race_day": race_day, "form": form})
 
 

@@ -60,24 +60,23 @@ function offlinePage() {
   );
 }
 
-function keepPage(url) {
-  return fetch(url, { credentials: "same-origin" }).then(function (response) {
-    return caches.open(PAGES).then(function (cache) {
-      if (response.ok && !response.redirected) { return cache.put(url, response); }
-      if (response.redirected) { return cache.delete(url); }
-    });
+// A fetched page is kept; one that now redirects (the closing page of a day closed since, a
+// lapsed session) is dropped; any other failure leaves the last copy.
+function remember(path, response) {
+  return caches.open(PAGES).then(function (cache) {
+    if (response.ok && !response.redirected) { return cache.put(path, response); }
+    if (response.redirected) { return cache.delete(path); }
   });
+}
+
+function keepPage(path) {
+  return fetch(path, { credentials: "same-origin" }).then(function (response) { return remember(path, response); });
 }
 
 function page(request) {
   var path = new URL(request.url).pathname;
   return fetch(request).then(function (response) {
-    if (response.ok && !response.redirected && KEPT_PAGE.test(path)) {
-      var copy = response.clone();
-      caches.open(PAGES).then(function (cache) { cache.put(path, copy); });
-    } else if (response.redirected && KEPT_PAGE.test(path)) {
-      caches.open(PAGES).then(function (cache) { cache.delete(path); });
-    }
+    if (KEPT_PAGE.test(path)) { remember(path, response.clone()); }
     return response;
   }).catch(function () {
     return caches.open(PAGES).then(function (cache) {

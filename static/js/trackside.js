@@ -357,22 +357,23 @@
     }).catch(function () {});
   }
 
-  // Keep this page (and its styles and scripts) in the service worker's cache,
-  // so it opens without signal from the first visit on, and the day's closing
-  // page once (refresh false: only the closing page, if it is not kept yet).
-  function keepThisPage(refresh) {
+  // Ask the service worker to keep pages: "url" fetched afresh, the day's closing page only
+  // when it is not kept yet (not on every visit), and the static files named.
+  function askToKeep(url, assets) {
     if (!("serviceWorker" in navigator)) { return; }
     navigator.serviceWorker.ready.then(function (registration) {
-      var assets = refresh === false ? [] : Array.prototype.map.call(
-        document.querySelectorAll("link[rel=stylesheet][href], script[src]"),
-        function (el) { return el.getAttribute("href") || el.getAttribute("src"); }
-      );
       if (registration.active) {
-        registration.active.postMessage({
-          type: "keep", url: refresh === false ? "" : dayUrl, missing: closeUrl ? [closeUrl] : [], assets: assets,
-        });
+        registration.active.postMessage({ type: "keep", url: url, missing: closeUrl ? [closeUrl] : [], assets: assets });
       }
     });
+  }
+
+  // This page with its styles and scripts, so it opens without signal from the first visit on.
+  function keepThisPage() {
+    askToKeep(dayUrl, Array.prototype.map.call(
+      document.querySelectorAll("link[rel=stylesheet][href], script[src]"),
+      function (el) { return el.getAttribute("href") || el.getAttribute("src"); }
+    ));
   }
 
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -385,6 +386,6 @@
   render().then(send);
   // A page the worker served is kept already (its closing page perhaps not); the first visit,
   // before it took over, is not.
-  if ("serviceWorker" in navigator) { keepThisPage(navigator.serviceWorker.controller ? false : undefined); }
+  if ("serviceWorker" in navigator && navigator.serviceWorker.controller) { askToKeep("", []); } else { keepThisPage(); }
   setInterval(send, 20000);
 })();
