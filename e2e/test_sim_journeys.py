@@ -259,3 +259,17 @@ def test_adding_an_id_waits_for_its_code_and_can_be_cancelled(page):
     assert request.status == AddRequest.Status.CANCELLED
     hidden.refresh_from_db()
     assert (hidden.linked_user, hidden.is_public, hidden.profile_name) == (owner, False, "Hidden Hana")
+
+
+def test_the_copy_button_shows_only_where_it_can_copy(new_context):
+    """It needs JavaScript: without it the button stays hidden, though its class sets a display."""
+    uma = make_user("uma", password=PASSWORD)
+    iracing = make_simulator("iracing", "iRacing")
+    services.add_request_open(simulator=iracing, identifier="7007", name="Uma", user=uma, ip=None)
+    for javascript in (False, True):
+        page = new_context(java_script_enabled=javascript).new_page()
+        login(page, "uma", PASSWORD)
+        page.goto("/users/profile/sim-profiles/")
+        copy = page.locator("#add-requests").get_by_role("button", name="Copy", include_hidden=True)
+        expect(copy).to_have_count(1)
+        (expect(copy).to_be_visible if javascript else expect(copy).to_be_hidden)()
